@@ -1,0 +1,38 @@
+# Two commands do all set-up on a fresh machine with Python 3.11 and make:
+#   make demo   venv, install, migrate the embedded SQLite database, seed demo data, start web + worker
+#   make test   install, then the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL)
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test test-sqlite test-postgres migrate seed run worker clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+demo: seed
+	@echo "Starting the worker (filesystem broker, no server needed) and the web server on http://$(HOST):$(PORT)/"
+	@echo "Demo users, password demo12345: drafter, drafter2, reviewer, reviewer2, registrar, registrar2, auditor"
+	$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=1 & \
+	WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/db.sqlite3 var/broker .pytest_cache

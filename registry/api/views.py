@@ -1,0 +1,81 @@
+"""The registry's API: register, publish, file, repeal (on /api/documents/{id}/…), the number
+registry listing, and the key-less public read API."""
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, permissions
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import PermissionDenied
+
+from accounts.models import Role
+from registry import selectors as registry_selectors
+from registry import services
+from registry.api import serializers as s
+from review import selectors
+from review.api.serializers import DocumentSerializer
+from review.api.views import act
+
+
+def _transition_view(name, input_serializer, service):
+    @extend_schema(request=input_serializer, responses=DocumentSerializer, operation_id=f"documents_{name}")
+    @api_view(["POST"])
+    def view(request, pk):
+        return act(request, pk, input_serializer, service)
+
+    view.__name__ = name
+    return view
+
+
+register = _transition_view("register", s.RegisterInput, services.document_register)
+publish = _transition_view("publish", s.PublishInput, services.document_publish)
+file_record = _transition_view("file_record", s.FileRecordInput, services.document_file_record)
+repeal = _transition_view("repeal", s.RepealInput, services.document_repeal)
+
+
+class RegistryFilter(django_filters.FilterSet):
+    issuer = django_filters.CharFilter(field_name="issuer__code")
+    year = django_filters.NumberFilter(field_name="year", min_value=1900, max_value=9999)
+    status = django_filters.ChoiceFilter(choices=s.RegistryEntry.Status.choices)
+
+
+class RegistryList(generics.ListAPIView):
+    """登记簿: every number issued, voided ones included (R9)."""
+
+    serializer_class = s.RegistryEntrySerializer
+    filterset_class = RegistryFilter
+
+    def get_queryset(self):
+        if not self.request.user.has_role(Role.REGISTRAR, Role.AUDITOR):
+            raise PermissionDenied()
+        return registry_selectors.registry_entries_visible_to(self.request.user)
+
+
+class PublicDocumentFilter(django_filters.FilterSet):
+    issuer = django_filters.CharFilter(field_name="issuer__code")
+    year = django_filters.NumberFilter(field_name="published_on__year", min_value=1900, max_value=9999)
+    q = django_filters.CharFilter(method="filter_q", max_length=100)
+
+    def filter_q(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value))
+
+
+class PublicDocumentList(generics.ListAPIView):
+    """已公布的规范性文件: no key, no login."""
+
+    serializer_class = s.PublicDocumentSerializer
+    filterset_class = PublicDocumentFilter
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    def get_queryset(self):
+        return selectors.public_documents()
+
+
+class PublicDocumentDetail(generics.RetrieveAPIView):
+    serializer_class = s.PublicDocumentSerializer
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+
+    def get_queryset(self):
+        return selectors.public_documents()

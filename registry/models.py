@@ -1,0 +1,49 @@
+"""Number sequences and the registry of every number issued (R9, 三统一)."""
+from django.db import models
+
+from accounts.models import Organisation
+from review.models import Document
+
+
+class NumberSequence(models.Model):
+    """The last number used by one issuer in one year. Locked while a number is taken."""
+
+    issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="number_sequences")
+    year = models.PositiveSmallIntegerField()
+    last_seq = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "编号序列"
+        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="sequence_issuer_year_unique")]
+
+
+class RegistryEntry(models.Model):
+    """登记簿: one row per number ever issued. A number is never reused: an entry is either
+    the number of a document (allocated → published) or voided with a reason."""
+
+    class Status(models.TextChoices):
+        ALLOCATED = "allocated", "已编号"
+        PUBLISHED = "published", "已公布"
+        VOIDED = "voided", "已作废"
+
+    issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="registry_entries")
+    year = models.PositiveSmallIntegerField()
+    seq = models.PositiveIntegerField()
+    number = models.CharField("统一编号", max_length=80, unique=True)
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="registry_entries")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ALLOCATED)
+    void_reason = models.TextField(blank=True)
+    allocated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issuer", "year", "seq"]
+        verbose_name = verbose_name_plural = "登记簿"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "year", "seq"], name="registry_issuer_year_seq_unique"),
+            models.CheckConstraint(name="registry_voided_has_reason",
+                                   condition=~models.Q(status="voided") | ~models.Q(void_reason="")),
+        ]
+
+    def __str__(self):
+        return self.number

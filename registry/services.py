@@ -1,0 +1,116 @@
+"""The registry's writes: 统一登记、统一编号、统一公布 (R8–R10), filing (R11), validity (R12).
+
+The document's own transitions (register, publish, file_record, repeal, expire) live on the
+model; these services lock, check and log through ``review.services`` and do the numbering
+and dates around them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from review.errors import InvalidInput, RuleViolation
+from review.models import Document
+from review.rules import today
+from review.services import check_rules, guard, lock_document, proceed
+from registry.models import NumberSequence, RegistryEntry
+
+
+def format_number(issuer, year, seq) -> str:
+    return issuer.effective_number_template.format(prefix=issuer.number_prefix, year=year, seq=seq)
+
+
+def number_allocate(*, issuer, year, document=None) -> RegistryEntry:
+    """The next number of ``issuer``'s sequence for ``year`` (R9): unique and gapless.
+
+    The sequence row is locked for the rest of the transaction, so concurrent allocations
+    queue on it; a rollback returns the number, so no hole is left behind."""
+    if not issuer.number_prefix:
+        raise RuleViolation(f"{issuer.name}未设置文号前缀，不能编号", code="no_number_prefix")
+    NumberSequence.objects.bulk_create([NumberSequence(issuer=issuer, year=year)], ignore_conflicts=True)
+    sequence = NumberSequence.objects.select_for_update().get(issuer=issuer, year=year)
+    sequence.last_seq += 1
+    sequence.save(update_fields=["last_seq"])
+    return RegistryEntry.objects.create(issuer=issuer, year=year, seq=sequence.last_seq,
+                                        number=format_number(issuer, year, sequence.last_seq),
+                                        document=document)
+
+
+@transaction.atomic
+def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -> Document:
+    """统一登记 (R8, R9): record the collective deliberation, then allocate the number."""
+    document = lock_document(actor, document_id)
+    guard(document, "register", actor)
+    document.deliberation_meeting = (meeting or "").strip()
+    document.deliberated_on = deliberated_on
+    # Conditions R7/R8 are checked before a number is taken, so a refusal uses up no number.
+    check_rules(document, "register")
+    entry = number_allocate(issuer=document.issuer, year=today().year, document=document)
+    proceed(document, "register", actor, opinion=f"{document.deliberation_meeting}（{deliberated_on:%Y-%m-%d}）审议通过；编号{entry.number}")
+    document.number, document.registered_at = entry.number, timezone.now()
+    document.save(update_fields=["number", "registered_at"])
+    return document
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def document_publish(*, actor, document_id, channel, published_on: dt.date | None = None,
+                     effective_from: dt.date | None = None) -> Document:
+    """统一公布 (R10); validity (R12) runs from the effective date."""
+    document = lock_document(actor, document_id)
+    guard(document, "publish", actor)
+    if channel not in Document.Channel.values:
+        raise InvalidInput("公布载体须为：政府公报、政府网站或政务新媒体")
+    document.publication_channel = channel
+    document.published_on = published_on or today()
+    document.effective_from = effective_from or document.published_on
+    if document.effective_from < document.published_on:
+        raise InvalidInput("施行日期不能早于公布日期")
+    if document.validity_years:
+        document.expires_on = add_years(document.effective_from, document.validity_years) - dt.timedelta(days=1)
+    proceed(document, "publish", actor, opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布")
+    RegistryEntry.objects.filter(document=document, number=document.number).update(
+        status=RegistryEntry.Status.PUBLISHED)
+    return document
+
+
+@transaction.atomic
+def document_file_record(*, actor, document_id, filed_with, filed_on: dt.date, reference="") -> Document:
+    """备案 (R11) with the higher authority."""
+    document = lock_document(actor, document_id)
+    guard(document, "file_record", actor)
+    filed_with = (filed_with or "").strip()
+    if not filed_with:
+        raise InvalidInput("请填写备案机关")
+    if filed_on > today() or (document.published_on and filed_on < document.published_on):
+        raise InvalidInput("备案日期须在公布日期之后且不晚于今天")
+    proceed(document, "file_record", actor, opinion=f"报{filed_with}备案（{filed_on:%Y-%m-%d}）",
+            filed_with=filed_with, filed_on=filed_on, reference=reference or "")
+    return document
+
+
+@transaction.atomic
+def document_repeal(*, actor, document_id, reason, decision_ref) -> Document:
+    document = lock_document(actor, document_id)
+    guard(document, "repeal", actor)
+    reason, decision_ref = (reason or "").strip(), (decision_ref or "").strip()
+    if not reason or not decision_ref:
+        raise InvalidInput("请填写废止理由和废止决定文号")
+    document.closing_reason, document.repeal_decision_ref = reason, decision_ref
+    proceed(document, "repeal", actor, opinion=f"{reason}（{decision_ref}）")
+    return document
+
+
+def filing_due_on(document) -> dt.date | None:
+    if document.published_on is None:
+        return None
+    return document.published_on + dt.timedelta(days=settings.RULE_R11_FILING_DAYS)

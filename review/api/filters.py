@@ -1,0 +1,34 @@
+import django_filters
+from django.db.models import Q
+
+from review import selectors
+from review.models import Document
+
+
+class DocumentFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=Document.State.choices)
+    kind = django_filters.ChoiceFilter(choices=Document.Kind.choices)
+    issuer = django_filters.CharFilter(field_name="issuer__code")
+    drafting_org = django_filters.CharFilter(field_name="drafting_org__code")
+    year = django_filters.NumberFilter(method="filter_year", min_value=1900, max_value=9999)
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    q = django_filters.CharFilter(method="filter_q", max_length=100)
+
+    class Meta:
+        model = Document
+        fields = ["state", "kind", "issuer", "drafting_org", "year", "overdue", "q"]
+
+    def filter_year(self, queryset, name, value):
+        """The publication year of a published document, else the year it was created."""
+        year = int(value)
+        return queryset.filter(Q(published_on__year=year) | Q(published_on__isnull=True, created_at__year=year))
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = selectors.overdue_filter()
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value))

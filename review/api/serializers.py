@@ -1,0 +1,136 @@
+"""Thin serializers: input shapes are checked here (400), rules in the services (409)."""
+from django.conf import settings
+from rest_framework import serializers
+
+from accounts.models import Organisation
+from review.models import Document, History, PublicComment, ReviewRound, Version
+from review.rules import today
+
+TEXT_MAX = 20_000
+
+
+class OrgCodeField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Organisation.objects.all(), **kwargs)
+
+    default_error_messages = {
+        "does_not_exist": "机构代码 {value} 不存在",
+        "invalid": "机构代码无效",
+    }
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    body = serializers.CharField(source="current_version.body", read_only=True, default="")
+    version = serializers.IntegerField(source="current_version.number", read_only=True, default=None)
+    issuer = serializers.CharField(source="issuer.code", read_only=True)
+    drafting_org = serializers.CharField(source="drafting_org.code", read_only=True)
+    state_display = serializers.CharField(source="get_state_display", read_only=True)
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id", "kind", "title", "body", "version", "state", "state_display", "issuer",
+            "drafting_org", "affects_rights", "business_related", "validity_years", "provisional",
+            "comment_opened_on", "comment_closes_on", "comment_short_period_reason",
+            "comment_exemption_reason", "drafting_notes", "comment_summary",
+            "review_due_at", "review_due_provisional", "overdue",
+            "deliberation_meeting", "deliberated_on", "number", "registered_at",
+            "publication_channel", "published_on", "effective_from", "expires_on",
+            "filed_with", "filed_on", "filing_reference", "closing_reason", "repeal_decision_ref",
+            "created_at", "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_overdue(self, document) -> bool:
+        return bool(document.state == Document.State.LEGALITY_REVIEW and document.review_due_at
+                    and document.review_due_at < today())
+
+
+class DocumentCreateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=settings.MAX_TITLE_LENGTH)
+    body = serializers.CharField(max_length=settings.MAX_BODY_CHARS, trim_whitespace=False)
+    kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.NORMATIVE)
+    issuer = OrgCodeField()
+    affects_rights = serializers.BooleanField(default=True)
+    business_related = serializers.BooleanField(default=False)
+    validity_years = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
+    provisional = serializers.BooleanField(default=False)
+
+
+class DocumentUpdateSerializer(DocumentCreateSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+class VersionSerializer(serializers.ModelSerializer):
+    author = serializers.CharField(source="author.username", read_only=True)
+
+    class Meta:
+        model = Version
+        fields = ["number", "sha256", "author", "created_at", "body"]
+
+
+class HistorySerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
+    version = serializers.IntegerField(source="version.number", default=None, read_only=True)
+
+    class Meta:
+        model = History
+        fields = ["seq", "action", "from_state", "to_state", "actor", "at", "opinion", "version", "hash"]
+
+
+class FindingSerializer(serializers.Serializer):
+    article = serializers.CharField(max_length=500)
+    basis = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    required_change = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class ReviewRoundSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.username", default=None, read_only=True)
+
+    class Meta:
+        model = ReviewRound
+        fields = ["round_no", "version", "submitted_at", "due_on", "due_provisional", "outcome",
+                  "opinion", "findings", "reviewer", "decided_at"]
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(max_length=100)
+    contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    body = serializers.CharField(max_length=TEXT_MAX)
+
+    class Meta:
+        model = PublicComment
+        fields = ["id", "author_name", "contact", "body", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+# --- inputs of the transitions (DESIGN §4) ------------------------------------------------
+class OpenPublicCommentInput(serializers.Serializer):
+    closes_on = serializers.DateField()
+    short_period_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class SubmitForReviewInput(serializers.Serializer):
+    drafting_notes = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
+    comment_summary = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    exemption_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class ApproveInput(serializers.Serializer):
+    opinion = serializers.CharField(max_length=TEXT_MAX)
+    findings = FindingSerializer(many=True, required=False, default=list)
+
+
+class ReturnForRevisionInput(ApproveInput):
+    outcome = serializers.ChoiceField(choices=[(o.value, o.label) for o in ReviewRound.RETURN_OUTCOMES])
+
+
+class ReasonInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
+
+
+class EmptyInput(serializers.Serializer):
+    pass

@@ -1,0 +1,329 @@
+"""Documents, their text versions, review rounds, public comments and the transition history.
+
+The lifecycle (DESIGN §2) is a django-fsm state machine on ``Document.state``. Transitions are
+small methods with ``conditions=`` (the rules of ``review.rules``) and ``permission=`` (the roles
+of DESIGN §3); they are called only through ``review.services`` and ``registry.services``, which
+lock the row, check the actor, save and write the history in one transaction.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+
+from accounts.models import Organisation
+from review import rules
+
+
+class State(models.TextChoices):
+    DRAFTING = "drafting", "起草中"
+    PUBLIC_COMMENT = "public_comment", "公开征求意见"
+    LEGALITY_REVIEW = "legality_review", "合法性审核中"
+    REGISTRATION = "registration", "待登记公布"
+    PUBLISHED = "published", "已公布"
+    REVIEWED = "reviewed", "已出具审核意见"
+    WITHDRAWN = "withdrawn", "已撤回"
+    REPEALED = "repealed", "已废止"
+    EXPIRED = "expired", "已失效"
+
+
+# R7: states in which the current text must be the one approved by legality review.
+REVIEWED_STATES = (State.REGISTRATION, State.PUBLISHED, State.REVIEWED, State.REPEALED, State.EXPIRED)
+
+
+class Document(ConcurrentTransitionMixin, models.Model):
+    """行政规范性文件 (or, R13, another act that gets a legality opinion but no number)."""
+
+    State = State
+
+    class Kind(models.TextChoices):
+        NORMATIVE = "normative", "行政规范性文件"
+        MAJOR_DECISION = "major_decision", "重大行政决策"
+        IMPORTANT_DOCUMENT = "important_document", "重要文件"
+        CONTRACT = "contract", "重大合同"
+
+    class Channel(models.TextChoices):
+        GAZETTE = "gazette", "政府公报"
+        WEBSITE = "website", "政府网站"
+        NEW_MEDIA = "new_media", "政务新媒体"
+
+    kind = models.CharField("类型", max_length=30, choices=Kind.choices, default=Kind.NORMATIVE)
+    title = models.CharField("标题", max_length=200)
+    issuer = models.ForeignKey(Organisation, verbose_name="制定机关", on_delete=models.PROTECT,
+                               related_name="issued_documents")
+    drafting_org = models.ForeignKey(Organisation, verbose_name="起草单位", on_delete=models.PROTECT,
+                                     related_name="drafted_documents")
+    affects_rights = models.BooleanField("涉及公民、法人和其他组织权利义务", default=True)
+    business_related = models.BooleanField("与市场主体生产经营活动密切相关", default=False)
+    validity_years = models.PositiveSmallIntegerField("有效期（年）", null=True, blank=True)
+    provisional = models.BooleanField("暂行/试行", default=False)
+
+    state = FSMField("状态", default=State.DRAFTING, choices=State.choices, protected=True,
+                     db_index=True)
+    current_version = models.ForeignKey("Version", verbose_name="当前文本", null=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    # R7: set by approve; registration and publication need it to equal current_version.
+    approved_version = models.ForeignKey("Version", verbose_name="审核通过的文本", null=True,
+                                         blank=True, on_delete=models.PROTECT, related_name="+")
+
+    # R2/R3 public comment
+    comment_opened_on = models.DateField("征求意见开始日期", null=True, blank=True)
+    comment_closes_on = models.DateField("征求意见截止日期", null=True, blank=True)
+    comment_short_period_reason = models.TextField("缩短征求意见期限的理由", blank=True)
+    comment_exemption_reason = models.TextField("不公开征求意见的理由", blank=True)
+    # R4 materials of the submission
+    drafting_notes = models.TextField("起草说明（含制定依据）", blank=True)
+    comment_summary = models.TextField("征求意见采纳情况", blank=True)
+    # R5: the current review round's due date, kept here for listing and the overdue filter
+    review_due_at = models.DateField("审核期限", null=True, blank=True, db_index=True)
+    review_due_provisional = models.BooleanField("审核期限为暂定（节假日安排未公布）", default=False)
+    # R8 collective deliberation
+    deliberation_meeting = models.CharField("审议会议", max_length=200, blank=True)
+    deliberated_on = models.DateField("审议日期", null=True, blank=True)
+    # R9 unified number
+    number = models.CharField("统一编号", max_length=80, null=True, blank=True, unique=True)
+    registered_at = models.DateTimeField("登记时间", null=True, blank=True)
+    # R10 publication
+    publication_channel = models.CharField("公布载体", max_length=20, choices=Channel.choices, blank=True)
+    published_on = models.DateField("公布日期", null=True, blank=True)
+    effective_from = models.DateField("施行日期", null=True, blank=True)
+    expires_on = models.DateField("有效期至", null=True, blank=True)
+    # R11 filing (备案)
+    filed_with = models.CharField("备案机关", max_length=200, blank=True)
+    filed_on = models.DateField("备案日期", null=True, blank=True)
+    filing_reference = models.CharField("备案回执号", max_length=100, blank=True)
+    # endings
+    closing_reason = models.TextField("撤回/废止理由", blank=True)
+    repeal_decision_ref = models.CharField("废止决定文号", max_length=100, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name="创建人")
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = verbose_name_plural = "文件"
+        indexes = [
+            models.Index(fields=["drafting_org", "state"]),
+            models.Index(fields=["issuer", "state"]),
+        ]
+        constraints = [
+            # R7, declaratively: past review, the current text is the approved text. The trigger
+            # of migration 0002 adds that an approved (lawful) review of that version exists.
+            models.CheckConstraint(
+                name="r7_reviewed_text_is_current",
+                condition=~Q(state__in=REVIEWED_STATES)
+                | (Q(approved_version__isnull=False) & Q(approved_version=models.F("current_version"))),
+            ),
+            models.CheckConstraint(
+                name="r10_published_has_number",
+                condition=~Q(state__in=(State.PUBLISHED, State.REPEALED, State.EXPIRED))
+                | Q(number__isnull=False, published_on__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return self.number or self.title
+
+    @property
+    def body(self) -> str:
+        return self.current_version.body if self.current_version else ""
+
+    @property
+    def is_numbered_kind(self) -> bool:
+        """R13: only normative documents are registered, numbered and published."""
+        return self.kind == self.Kind.NORMATIVE
+
+    # --- transitions (DESIGN §2). Bodies stay small: services do the side effects. -----------
+    @transition(field=state, source=State.DRAFTING, target=State.PUBLIC_COMMENT,
+                permission=rules.drafter_of, conditions=[rules.comment_period_long_enough])
+    def open_public_comment(self):
+        """公开征求意见: the period (comment_opened_on … comment_closes_on) is set by the service."""
+
+    @transition(field=state, source=State.PUBLIC_COMMENT, target=State.DRAFTING,
+                permission=rules.drafter_of, conditions=[rules.comment_period_closed])
+    def close_public_comment(self):
+        """Back to drafting after the period, to revise the text in the light of the comments."""
+
+    @transition(field=state, source=[State.DRAFTING, State.PUBLIC_COMMENT], target=State.LEGALITY_REVIEW,
+                permission=rules.drafter_of,
+                conditions=[rules.comment_period_closed, rules.comment_held_or_exempt,
+                            rules.submission_materials_complete])
+    def submit_for_review(self):
+        """报送合法性审核 (R2, R4). The service opens the review round and sets review_due_at (R5)."""
+
+    @transition(field=state, source=State.LEGALITY_REVIEW,
+                target=RETURN_VALUE(State.REGISTRATION, State.REVIEWED),
+                permission=rules.reviewer, conditions=[rules.reviewed_text_is_current])
+    def approve(self):
+        """合法 (R6): a normative document goes to registration; other kinds (R13) end here."""
+        return State.REGISTRATION if self.is_numbered_kind else State.REVIEWED
+
+    @transition(field=state, source=State.LEGALITY_REVIEW, target=State.DRAFTING,
+                permission=rules.reviewer)
+    def return_for_revision(self):
+        """修改后合法 / 不合法 / 退回补充材料 (R6): back to the drafter with a written opinion."""
+        self.approved_version = None
+
+    @transition(field=state, source=State.REGISTRATION, target=State.REGISTRATION,
+                permission=rules.registrar,
+                conditions=[rules.reviewed_text_is_current, rules.deliberation_recorded,
+                            rules.not_yet_numbered])
+    def register(self):
+        """统一登记 (R8, R9): registry.services allocates the number around this call."""
+
+    @transition(field=state, source=State.REGISTRATION, target=State.PUBLISHED,
+                permission=rules.registrar,
+                conditions=[rules.reviewed_text_is_current, rules.number_allocated,
+                            rules.publication_recorded, rules.validity_within_limit])
+    def publish(self):
+        """统一公布 (R7, R10, R12)."""
+
+    @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
+                permission=rules.registrar, conditions=[rules.not_yet_filed])
+    def file_record(self, *, filed_with, filed_on, reference=""):
+        """备案 (R11) with the higher authority."""
+        self.filed_with, self.filed_on, self.filing_reference = filed_with, filed_on, reference
+
+    @transition(field=state, source=State.PUBLISHED, target=State.REPEALED,
+                permission=rules.registrar)
+    def repeal(self):
+        """废止."""
+
+    @transition(field=state, source=State.PUBLISHED, target=State.EXPIRED,
+                permission=rules.system, conditions=[rules.validity_ended])
+    def expire(self):
+        """有效期届满 (R12), run by the periodic task."""
+
+    @transition(field=state, source=[State.DRAFTING, State.PUBLIC_COMMENT, State.LEGALITY_REVIEW],
+                target=State.WITHDRAWN, permission=rules.drafter_of)
+    def withdraw(self):
+        """撤回 by the drafting department."""
+
+
+def content_hash(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+class Version(models.Model):
+    """文本版本: every change of the text in drafting is a new, immutable version."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    body = models.TextField("正文")
+    sha256 = models.CharField("内容哈希", max_length=64)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = verbose_name_plural = "文本版本"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_number_unique"),
+        ]
+
+    def __str__(self):
+        return f"v{self.number} {self.sha256[:12]}"
+
+
+class ReviewRound(models.Model):
+    """合法性审核轮次: one submission and its written opinion (R5, R6)."""
+
+    class Outcome(models.TextChoices):
+        LAWFUL = "lawful", "合法"
+        LAWFUL_WITH_CHANGES = "lawful_with_changes", "修改后合法"
+        UNLAWFUL = "unlawful", "不合法"
+        MATERIALS_MISSING = "materials_missing", "退回补充材料"
+        WITHDRAWN = "withdrawn", "起草单位撤回"
+
+    RETURN_OUTCOMES = (Outcome.LAWFUL_WITH_CHANGES, Outcome.UNLAWFUL, Outcome.MATERIALS_MISSING)
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="review_rounds")
+    round_no = models.PositiveIntegerField("轮次")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="review_rounds",
+                                verbose_name="审核的文本版本")
+    submitted_at = models.DateTimeField("报送时间")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("审核期限")
+    due_provisional = models.BooleanField(default=False)
+    drafting_notes = models.TextField("起草说明", blank=True)
+    comment_summary = models.TextField("征求意见采纳情况", blank=True)
+    comment_exemption_reason = models.TextField("不公开征求意见的理由", blank=True)
+    outcome = models.CharField("审核结论", max_length=30, choices=Outcome.choices, blank=True)
+    opinion = models.TextField("审核意见", blank=True)
+    findings = models.JSONField("审核发现", default=list, blank=True)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField("出具意见时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["document", "round_no"]
+        verbose_name = verbose_name_plural = "审核轮次"
+        constraints = [
+            models.UniqueConstraint(fields=["document", "round_no"], name="review_round_unique"),
+            models.UniqueConstraint(fields=["document"], condition=Q(outcome=""),
+                                    name="one_open_review_round"),
+        ]
+
+    @property
+    def is_open(self):
+        return not self.outcome
+
+
+class PublicComment(models.Model):
+    """公众意见 received during the public comment period (R2)."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="public_comments")
+    author_name = models.CharField("姓名/名称", max_length=100)
+    contact = models.CharField("联系方式", max_length=100, blank=True)
+    body = models.TextField("意见内容")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "created_at", "id"]
+        verbose_name = verbose_name_plural = "公众意见"
+
+
+class History(models.Model):
+    """Append-only transition log: one row per act, hash-chained (see review.history)."""
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="history")
+    action = models.CharField("操作", max_length=40, db_index=True)
+    from_state = models.CharField("原状态", max_length=30)
+    to_state = models.CharField("新状态", max_length=30)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("时间", db_index=True)
+    opinion = models.TextField("意见/理由", blank=True)
+    version = models.ForeignKey(Version, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = verbose_name_plural = "操作记录"
+
+
+class HistoryHead(models.Model):
+    """The chain's tip, one row, locked while a history row is appended (serialises the chain)."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class HolidayOverride(models.Model):
+    """The State Council's holiday schedule for a year chinese-calendar does not know (R5)."""
+
+    date = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否工作日")
+    name = models.CharField("名称", max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = verbose_name_plural = "节假日安排"

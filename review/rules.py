@@ -1,0 +1,212 @@
+"""The rules of DESIGN §1, one function each, named by their id (grep ``R7``).
+
+Each rule is a ``Rule``: django-fsm calls it as a transition condition (``conditions=[...]``,
+true or false), and the services ask it *why* it fails, so that the model's invariant and the
+API's error code (``comment_required``, ``text_changed_since_review`` …) come from one place.
+Limits are read from settings (``RULE_R3_…``), never written here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+from django.conf import settings
+from django.utils import timezone
+
+from accounts.models import Role
+from review import working_days
+
+
+@dataclass(frozen=True)
+class Violation:
+    code: str
+    message: str
+
+
+class Rule:
+    """A transition condition that can also explain its refusal."""
+
+    def __init__(self, rule_id: str, check: Callable[["object"], Violation | None]):
+        self.rule_id = rule_id
+        self.check = check
+        self.__name__ = f"{rule_id}_{check.__name__}"
+
+    def __call__(self, document) -> bool:
+        return self.check(document) is None
+
+    def why(self, document) -> Violation | None:
+        return self.check(document)
+
+
+def rule(rule_id):
+    return lambda check: Rule(rule_id, check)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def requires_long_comment_period(document) -> bool:
+    """R3: 30 days for a document tied to business activity (营商环境条例 Art. 62) or a major
+    decision (713号 Art. 15); otherwise working days."""
+    return document.business_related or document.kind == document.Kind.MAJOR_DECISION
+
+
+# --- R2 / R3: public comment (公开征求意见) -------------------------------------------------
+@rule("R3")
+def comment_period_long_enough(document):
+    opened, closes = document.comment_opened_on, document.comment_closes_on
+    if opened is None or closes is None:
+        return Violation("validation_error", "请填写征求意见截止日期")
+    if closes <= opened:
+        return Violation("validation_error", "征求意见截止日期须晚于开始日期")
+    if document.comment_short_period_reason.strip():
+        return None  # a shorter period is lawful with a published reason
+    if requires_long_comment_period(document):
+        minimum = settings.RULE_R3_COMMENT_MIN_DAYS_BUSINESS
+        if (closes - opened).days < minimum:
+            return Violation(
+                "comment_period_too_short",
+                f"涉及市场主体经营活动或重大行政决策的，征求意见期限不少于{minimum}日；"
+                "如需缩短，请说明理由",
+            )
+        return None
+    minimum = settings.RULE_R3_COMMENT_MIN_WORKING_DAYS
+    count, _ = working_days.count_working_days(opened, closes)
+    if count < minimum:
+        return Violation(
+            "comment_period_too_short",
+            f"征求意见期限不少于{minimum}个工作日（当前为{count}个工作日）；如需缩短，请说明理由",
+        )
+    return None
+
+
+@rule("R3")
+def comment_period_closed(document):
+    closes = document.comment_closes_on
+    if document.state == document.State.PUBLIC_COMMENT and closes and today() <= closes:
+        return Violation("comment_period_open", f"征求意见期尚未结束（截止 {closes:%Y-%m-%d}），暂不能报送审核")
+    return None
+
+
+@rule("R2")
+def comment_held_or_exempt(document):
+    if not document.affects_rights or document.comment_exemption_reason.strip():
+        return None
+    if document.comment_closes_on and document.comment_closes_on < today():
+        return None
+    if document.state == document.State.PUBLIC_COMMENT:
+        return None  # comment_period_closed says what is missing
+    return Violation(
+        "comment_required",
+        "涉及公民、法人和其他组织权利义务的规范性文件，应当公开征求意见；"
+        "依法不公开的，请填写不公开理由",
+    )
+
+
+# --- R4: what a submission carries (报送审核材料) --------------------------------------------
+@rule("R4")
+def submission_materials_complete(document):
+    missing = []
+    if not document.drafting_notes.strip():
+        missing.append("起草说明（含制定依据）")
+    if document.comment_closes_on and not document.comment_summary.strip():
+        missing.append("征求意见采纳情况")
+    if missing:
+        return Violation("materials_incomplete", "报送审核材料不全：缺少" + "、".join(missing))
+    return None
+
+
+# --- R7: the exact text reviewed is the text deliberated, registered and published ---------
+@rule("R7")
+def reviewed_text_is_current(document):
+    approved, current = document.approved_version, document.current_version
+    if approved is None:
+        return Violation("review_required", "该文件未经合法性审核通过，不得审议、登记或公布")
+    if current is None or approved.pk != current.pk or approved.sha256 != current.sha256:
+        return Violation("text_changed_since_review", "文本在合法性审核后已被修改，须重新报送审核")
+    if not document.review_rounds.filter(version=approved, outcome="lawful").exists():
+        return Violation("review_required", "该文件未经合法性审核通过，不得审议、登记或公布")
+    return None
+
+
+# --- R8: collective deliberation (集体审议) -------------------------------------------------
+@rule("R8")
+def deliberation_recorded(document):
+    if not document.deliberation_meeting.strip() or document.deliberated_on is None:
+        return Violation("deliberation_required", "请先记录集体审议的会议名称和日期")
+    if document.deliberated_on > today():
+        return Violation("validation_error", "集体审议日期不能晚于今天")
+    return None
+
+
+@rule("R9")
+def not_yet_numbered(document):
+    if document.number:
+        return Violation("already_registered", f"该文件已登记编号：{document.number}")
+    return None
+
+
+# --- R10: published before it is used (营商环境条例 Art. 64) --------------------------------
+@rule("R10")
+def number_allocated(document):
+    if not document.number:
+        return Violation("not_registered", "文件尚未统一登记编号，不能公布")
+    return None
+
+
+@rule("R10")
+def publication_recorded(document):
+    if not document.publication_channel or document.published_on is None:
+        return Violation("validation_error", "请填写公布载体和公布日期")
+    return None
+
+
+# --- R12: validity (有效期) ------------------------------------------------------------------
+def validity_violation(validity_years, provisional) -> Violation | None:
+    if validity_years is None:
+        return None
+    limit = (settings.RULE_R12_MAX_VALIDITY_YEARS_PROVISIONAL if provisional
+             else settings.RULE_R12_MAX_VALIDITY_YEARS)
+    if validity_years < 1 or validity_years > limit:
+        kind = "暂行、试行的规范性文件" if provisional else "规范性文件"
+        return Violation("validity_too_long", f"{kind}有效期不得超过{limit}年")
+    return None
+
+
+@rule("R12")
+def validity_within_limit(document):
+    return validity_violation(document.validity_years, document.provisional)
+
+
+@rule("R11")
+def not_yet_filed(document):
+    if document.filed_on:
+        return Violation("already_filed", f"该文件已于 {document.filed_on:%Y-%m-%d} 备案")
+    return None
+
+
+@rule("R12")
+def validity_ended(document):
+    if document.expires_on is None or document.expires_on >= today():
+        return Violation("still_valid", "文件仍在有效期内")
+    return None
+
+
+# --- DESIGN §3: who may act (django-fsm ``permission=``) -------------------------------------
+def drafter_of(document, user) -> bool:
+    return user.has_role(Role.DRAFTER) and user.organisation_id == document.drafting_org_id
+
+
+def reviewer(document, user) -> bool:
+    return user.has_role(Role.REVIEWER)
+
+
+def registrar(document, user) -> bool:
+    return user.has_role(Role.REGISTRAR)
+
+
+def system(document, user) -> bool:
+    """Transitions run by the periodic tasks (expire); no person may call them."""
+    return user is None

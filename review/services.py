@@ -1,0 +1,310 @@
+"""Every write of the review side (HackSoft style: views and serializers stay thin).
+
+Each act runs in one ``transaction.atomic()``: lock the document row, check who may act
+(403), whether the state allows it (409 ``invalid_transition``), the rules (409 with the rule's
+code), then transition, save and append one history row. Anything raised rolls all of it back,
+so a refused act changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+
+from accounts.models import Organisation, Role
+from review import history, rules, selectors
+from review.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, RuleViolation
+from review.models import Document, PublicComment, ReviewRound, State, Version, content_hash
+from review.working_days import add_working_days
+
+ROLE_NAMES = dict(Role.choices)
+
+
+# --- the transition machinery, shared with registry.services ------------------------------
+def lock_document(actor, document_id) -> Document:
+    """The document, row-locked for this transaction, if ``actor`` may see it (else 404)."""
+    selectors.document_for(actor, document_id)
+    return (Document.objects.select_for_update(of=("self",))
+            .select_related("current_version", "approved_version", "issuer", "drafting_org")
+            .get(pk=document_id))
+
+
+def _transition_meta(document, name):
+    return getattr(type(document), name)._django_fsm
+
+
+def guard(document, name, actor) -> None:
+    """403 when the actor's role may never do this to this document; 409 when its state forbids."""
+    meta = _transition_meta(document, name)
+    any_transition = next(iter(meta.transitions.values()))
+    if not any_transition.has_perm(document, actor):
+        raise Forbidden(_forbidden_message(name))
+    if not meta.has_transition(document.state):
+        raise InvalidTransition(
+            f"文件当前状态为“{document.get_state_display()}”，不能执行“{ACTION_NAMES.get(name, name)}”",
+        )
+
+
+def proceed(document, name, actor, *, opinion="", version=None, action=None, **transition_kwargs):
+    """Check the rules (conditions), run the transition, save, and log it. Returns the history row."""
+    from_state = document.state
+    check_rules(document, name)
+    getattr(document, name)(**transition_kwargs)
+    try:
+        document.save()
+    except ConcurrentTransition:
+        raise ConcurrentChange("该文件刚被他人处理，请刷新后重试")
+    return history.append(document=document, action=action or name, from_state=from_state,
+                          to_state=document.state, actor=actor, opinion=opinion,
+                          version=version or document.current_version)
+
+
+def check_rules(document, name) -> None:
+    """Raise the first rule (transition condition) that forbids ``name`` now, with its code."""
+    transition = _transition_meta(document, name).get_transition(document.state)
+    for condition in transition.conditions:
+        violation = condition.why(document) if isinstance(condition, rules.Rule) else None
+        if violation:
+            raise _violation_error(violation)
+
+
+def _violation_error(violation):
+    if violation.code == "validation_error":
+        return InvalidInput(violation.message)
+    return RuleViolation(violation.message, code=violation.code)
+
+
+ACTION_NAMES = {
+    "create": "创建", "edit": "修改文本", "open_public_comment": "公开征求意见",
+    "close_public_comment": "结束征求意见", "submit_for_review": "报送合法性审核",
+    "approve": "审核通过", "return_for_revision": "退回修改", "register": "统一登记编号",
+    "publish": "统一公布", "file_record": "备案", "repeal": "废止", "expire": "失效",
+    "withdraw": "撤回",
+}
+
+_WHO_MAY = {
+    "open_public_comment": Role.DRAFTER, "close_public_comment": Role.DRAFTER,
+    "submit_for_review": Role.DRAFTER, "withdraw": Role.DRAFTER, "approve": Role.REVIEWER,
+    "return_for_revision": Role.REVIEWER, "register": Role.REGISTRAR, "publish": Role.REGISTRAR,
+    "file_record": Role.REGISTRAR, "repeal": Role.REGISTRAR,
+}
+
+
+def _forbidden_message(name):
+    role = _WHO_MAY.get(name)
+    action = ACTION_NAMES.get(name, name)
+    if role == Role.DRAFTER:
+        return f"只有本文件起草单位的起草人员可以{action}"
+    if role:
+        return f"只有{ROLE_NAMES[role]}可以{action}"
+    return f"“{action}”由系统自动执行"
+
+
+# --- validation shared by create and edit --------------------------------------------------
+def _clean_title(title) -> str:
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("标题不能为空")
+    if len(title) > settings.MAX_TITLE_LENGTH:
+        raise InvalidInput(f"标题不能超过{settings.MAX_TITLE_LENGTH}个字符")
+    return title
+
+
+def _clean_body(body) -> str:
+    body = body or ""
+    if not body.strip():
+        raise InvalidInput("正文不能为空")
+    if len(body) > settings.MAX_BODY_CHARS:
+        raise InvalidInput(f"正文不能超过{settings.MAX_BODY_CHARS}个字符")
+    return body
+
+
+def _check_validity(validity_years, provisional):
+    violation = rules.validity_violation(validity_years, provisional)
+    if violation:
+        raise InvalidInput(violation.message, code=violation.code)
+
+
+def _new_version(document, body, author) -> Version:
+    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    return Version.objects.create(document=document, number=number, body=body,
+                                  sha256=content_hash(body), author=author)
+
+
+# --- drafting ------------------------------------------------------------------------------
+@transaction.atomic
+def document_create(*, actor, title, body, issuer: Organisation, kind=Document.Kind.NORMATIVE,
+                    affects_rights=True, business_related=False, validity_years=None,
+                    provisional=False) -> Document:
+    if not actor.has_role(Role.DRAFTER) or actor.organisation_id is None:
+        raise Forbidden("只有起草单位的起草人员可以创建文件")
+    _check_validity(validity_years, provisional)
+    document = Document.objects.create(
+        kind=kind, title=_clean_title(title), issuer=issuer, drafting_org_id=actor.organisation_id,
+        affects_rights=affects_rights, business_related=business_related,
+        validity_years=validity_years, provisional=provisional, created_by=actor,
+    )
+    document.current_version = _new_version(document, _clean_body(body), actor)
+    document.save(update_fields=["current_version"])
+    history.append(document=document, action="create", from_state="", to_state=document.state,
+                   actor=actor, version=document.current_version)
+    return document
+
+
+EDITABLE_FIELDS = {"title", "body", "kind", "issuer", "affects_rights", "business_related",
+                   "validity_years", "provisional"}
+
+
+@transaction.atomic
+def document_update(*, actor, document_id, **changes) -> Document:
+    """Edit in drafting only. A changed text becomes a new version; an unchanged one does not."""
+    unknown = set(changes) - EDITABLE_FIELDS
+    if unknown:
+        raise InvalidInput(f"不能修改字段：{', '.join(sorted(unknown))}")
+    document = lock_document(actor, document_id)
+    if not rules.drafter_of(document, actor):
+        raise Forbidden("只有本文件起草单位的起草人员可以修改文件")
+    if document.state != State.DRAFTING:
+        raise RuleViolation("只有起草中的文件可以修改；征求意见、审核中或已通过审核的文本不能改动",
+                            code="not_editable")
+    if "title" in changes:
+        changes["title"] = _clean_title(changes["title"])
+    _check_validity(changes.get("validity_years", document.validity_years),
+                    changes.get("provisional", document.provisional))
+    body = changes.pop("body", None)
+    for field, value in changes.items():
+        setattr(document, field, value)
+    new_version = None
+    if body is not None and content_hash(_clean_body(body)) != document.current_version.sha256:
+        new_version = document.current_version = _new_version(document, body, actor)
+    document.save()
+    if new_version or changes:
+        history.append(document=document, action="edit", from_state=document.state,
+                       to_state=document.state, actor=actor, version=document.current_version,
+                       opinion="修改正文" if new_version else "修改文件信息")
+    return document
+
+
+@transaction.atomic
+def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
+                                 short_period_reason="") -> Document:
+    """公开征求意见 (R3): the period runs from today to ``closes_on`` inclusive."""
+    document = lock_document(actor, document_id)
+    guard(document, "open_public_comment", actor)
+    document.comment_opened_on = rules.today()
+    document.comment_closes_on = closes_on
+    document.comment_short_period_reason = short_period_reason or ""
+    proceed(document, "open_public_comment", actor,
+            opinion=f"征求意见至{closes_on:%Y-%m-%d}" + (f"；缩短理由：{short_period_reason}" if short_period_reason else ""))
+    return document
+
+
+@transaction.atomic
+def document_close_public_comment(*, actor, document_id) -> Document:
+    document = lock_document(actor, document_id)
+    guard(document, "close_public_comment", actor)
+    proceed(document, "close_public_comment", actor)
+    return document
+
+
+@transaction.atomic
+def document_submit_for_review(*, actor, document_id, drafting_notes, comment_summary="",
+                               exemption_reason="") -> Document:
+    """报送合法性审核 (R2, R4); opens a review round due in R5's working days."""
+    document = lock_document(actor, document_id)
+    guard(document, "submit_for_review", actor)
+    document.drafting_notes = drafting_notes or ""
+    document.comment_summary = comment_summary or ""
+    document.comment_exemption_reason = exemption_reason or ""
+    now = timezone.now()
+    due = add_working_days(timezone.localdate(now), settings.RULE_R5_REVIEW_WORKING_DAYS)
+    document.review_due_at, document.review_due_provisional = due.date, due.provisional
+    proceed(document, "submit_for_review", actor,
+            opinion=f"审核期限{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else ""))
+    ReviewRound.objects.create(
+        document=document, round_no=document.review_rounds.count() + 1,
+        version=document.current_version, submitted_at=now, submitted_by=actor,
+        due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
+        comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
+    )
+    return document
+
+
+def _open_round(document) -> ReviewRound:
+    return document.review_rounds.select_for_update().get(outcome="")
+
+
+def _clean_opinion(opinion) -> str:
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise InvalidInput("请填写书面审核意见")
+    return opinion
+
+
+@transaction.atomic
+def document_approve(*, actor, document_id, opinion, findings=None) -> Document:
+    """合法 (R6): the round records the version it approved; R7 holds from here on."""
+    document = lock_document(actor, document_id)
+    guard(document, "approve", actor)
+    review_round = _open_round(document)
+    review_round.outcome = ReviewRound.Outcome.LAWFUL
+    review_round.opinion = _clean_opinion(opinion)
+    review_round.findings = findings or []
+    review_round.reviewer, review_round.decided_at = actor, timezone.now()
+    review_round.save()
+    document.approved_version = review_round.version
+    proceed(document, "approve", actor, opinion=review_round.opinion, version=review_round.version)
+    return document
+
+
+@transaction.atomic
+def document_return_for_revision(*, actor, document_id, outcome, opinion, findings=None) -> Document:
+    """修改后合法 / 不合法 / 退回补充材料 (R6): the round closes, which stops its clock (R5)."""
+    if outcome not in ReviewRound.RETURN_OUTCOMES:
+        raise InvalidInput("审核结论须为：修改后合法、不合法或退回补充材料")
+    document = lock_document(actor, document_id)
+    guard(document, "return_for_revision", actor)
+    review_round = _open_round(document)
+    review_round.outcome = outcome
+    review_round.opinion = _clean_opinion(opinion)
+    review_round.findings = findings or []
+    review_round.reviewer, review_round.decided_at = actor, timezone.now()
+    review_round.save()
+    label = ReviewRound.Outcome(outcome).label
+    proceed(document, "return_for_revision", actor, opinion=f"【{label}】{review_round.opinion}",
+            version=review_round.version)
+    return document
+
+
+@transaction.atomic
+def document_withdraw(*, actor, document_id, reason) -> Document:
+    reason = (reason or "").strip()
+    document = lock_document(actor, document_id)
+    guard(document, "withdraw", actor)
+    if not reason:
+        raise InvalidInput("请填写撤回理由")
+    open_round = document.review_rounds.filter(outcome="").first()
+    document.closing_reason = reason
+    proceed(document, "withdraw", actor, opinion=reason)
+    if open_round:
+        # The round ends with the withdrawal: it is no longer due.
+        open_round.outcome, open_round.opinion = ReviewRound.Outcome.WITHDRAWN, reason
+        open_round.decided_at = timezone.now()
+        open_round.save()
+    return document
+
+
+# --- public comments (公众意见) -------------------------------------------------------------
+@transaction.atomic
+def comment_create(*, document_id, author_name, body, contact="") -> PublicComment:
+    document = selectors.document_open_for_comment(document_id)
+    author_name, body = (author_name or "").strip(), (body or "").strip()
+    if not author_name or not body:
+        raise InvalidInput("请填写姓名（名称）和意见内容")
+    if document.comment_closes_on and rules.today() > document.comment_closes_on:
+        raise RuleViolation("征求意见期已结束", code="comment_period_closed")
+    return PublicComment.objects.create(document=document, author_name=author_name[:100],
+                                        contact=(contact or "")[:100], body=body)

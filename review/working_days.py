@@ -1,0 +1,80 @@
+"""Chinese working days (工作日), with make-up days (调休) — the clock of R3 and R5.
+
+Sources of truth, in order:
+1. ``HolidayOverride`` rows (imported with ``manage.py import_holidays YEAR FILE`` from the State
+   Council's schedule): a year that has rows is taken from them alone, so a new year's schedule
+   needs no new package release;
+2. the ``chinese-calendar`` package (its data ends with 2026);
+3. for a year neither covers: Monday to Friday, and the answer is marked *provisional* so the
+   API and pages can say so. Never a crash, never a silent wrong date.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import chinese_calendar
+
+
+@dataclass(frozen=True)
+class WorkdayAnswer:
+    date: dt.date
+    provisional: bool
+
+
+class Calendar:
+    """One read of the override table, then pure look-ups (one query per computation)."""
+
+    def __init__(self, overrides: dict[dt.date, bool] | None = None):
+        if overrides is None:
+            from review.models import HolidayOverride
+
+            overrides = dict(HolidayOverride.objects.values_list("date", "is_workday"))
+        self.overrides = overrides
+        self.override_years = {d.year for d in overrides}
+
+    def is_workday(self, day: dt.date) -> tuple[bool, bool]:
+        """(is it a working day, is that answer provisional)."""
+        if day.year in self.override_years:
+            return self.overrides.get(day, day.weekday() < 5), False
+        try:
+            return chinese_calendar.is_workday(day), False
+        except NotImplementedError:
+            return day.weekday() < 5, True
+
+    def add_working_days(self, start: dt.date, n: int) -> WorkdayAnswer:
+        """The n-th working day after ``start`` (``start`` itself not counted)."""
+        day, provisional, counted = start, False, 0
+        while counted < n:
+            day += dt.timedelta(days=1)
+            workday, guess = self.is_workday(day)
+            provisional |= guess
+            counted += workday
+        return WorkdayAnswer(day, provisional)
+
+    def count_working_days(self, start: dt.date, end: dt.date) -> tuple[int, bool]:
+        """Working days in (start, end], and whether the count is provisional.
+
+        Negative when ``end`` lies before ``start`` (working days overdue)."""
+        if end < start:
+            count, provisional = self.count_working_days(end, start)
+            return -count, provisional
+        count, provisional, day = 0, False, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            workday, guess = self.is_workday(day)
+            provisional |= guess
+            count += workday
+        return count, provisional
+
+
+def is_workday(day: dt.date) -> tuple[bool, bool]:
+    return Calendar().is_workday(day)
+
+
+def add_working_days(start: dt.date, n: int) -> WorkdayAnswer:
+    return Calendar().add_working_days(start, n)
+
+
+def count_working_days(start: dt.date, end: dt.date) -> tuple[int, bool]:
+    return Calendar().count_working_days(start, end)
