@@ -31,7 +31,10 @@ def row_digest(prev_hash, *, seq, document_id, action, from_state, to_state, act
 
 
 def append(*, document, action, from_state, to_state, actor=None, opinion="", version=None) -> History:
-    head = HistoryHead.objects.select_for_update().get(pk=1)
+    head = HistoryHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:  # a flushed database (migration 0002 creates it); concurrent creators agree
+        HistoryHead.objects.bulk_create([HistoryHead(pk=1)], ignore_conflicts=True)
+        head = HistoryHead.objects.select_for_update().get(pk=1)
     fields = dict(
         seq=head.seq + 1, document_id=document.pk, action=action, from_state=str(from_state),
         to_state=str(to_state), actor_id=actor.pk if actor else None,

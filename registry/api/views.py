@@ -18,8 +18,8 @@ from review.api.views import act
 def _transition_view(name, input_serializer, service):
     @extend_schema(request=input_serializer, responses=DocumentSerializer, operation_id=f"documents_{name}")
     @api_view(["POST"])
-    def view(request, pk):
-        return act(request, pk, input_serializer, service)
+    def view(request, id):  # noqa: A002 - the path parameter is {id}, as for the other actions
+        return act(request, id, input_serializer, service)
 
     view.__name__ = name
     return view

@@ -10,6 +10,7 @@ from review import selectors, services
 from review.api import serializers as s
 from review.api.filters import DocumentFilter
 from review.errors import InvalidInput
+from review.precheck import run_precheck
 
 
 def act(request, pk, input_serializer, service, **extra):
@@ -82,6 +83,14 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         rows = selectors.history_of(self.get_object())
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.HistorySerializer(page, many=True).data)
+
+    @action(detail=True, methods=["get"])
+    def precheck(self, request, pk=None):
+        """R1 pre-check of the current text: suspect passages for the drafter and the reviewer."""
+        document = self.get_object()
+        findings = run_precheck(document.body)
+        return Response({"version": document.current_version.number, "sha256": document.current_version.sha256,
+                         "findings": [f.as_dict() for f in findings]})
 
     @extend_schema(responses=s.ReviewRoundSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="review-rounds")

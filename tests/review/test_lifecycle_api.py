@@ -246,3 +246,17 @@ def test_history_is_written_once_per_act(make_document):
     doc = make_document("published")
     assert list(History.objects.filter(document=doc).values_list("action", flat=True)) == [
         "create", "submit_for_review", "approve", "register", "publish"]
+
+
+def test_precheck_of_the_current_text(client_for, users, orgs):
+    from review import services
+
+    body = "第一条 为加强管理，制定本办法。\n第五条 违反本办法规定的，由市场监管部门处五千元罚款。"
+    doc = services.document_create(actor=users["drafter"], title="办法", body=body, issuer=orgs["city"])
+    r = client_for("drafter").get(f"/api/documents/{doc.pk}/precheck/")
+    assert r.status_code == 200
+    findings = r.json()["findings"]
+    assert [f["rule"] for f in findings] == ["R1.penalty"]
+    f = findings[0]
+    assert body[f["start"]:f["end"]] == f["excerpt"] and "罚款" in f["excerpt"]
+    assert client_for("other_drafter").get(f"/api/documents/{doc.pk}/precheck/").status_code == 404

@@ -1,0 +1,85 @@
+"""Two people acting on one document at once: exactly one wins, the other gets 409 (DESIGN §2).
+Proved on PostgreSQL with real connections in threads; skipped with the reason on SQLite."""
+import threading
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from registry.models import RegistryEntry
+from registry.services import number_allocate
+from review.models import History
+from tests.helpers import postgres_only
+
+pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
+
+
+def run_at_once(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def worker(i, call):
+        try:
+            barrier.wait()
+            results[i] = call()
+        except Exception as exc:  # surfaced by the assertions below
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_two_reviewers_approve_and_return_at_once_twenty_times(users, make_document):
+    for _ in range(20):
+        doc = make_document("submitted")
+        one, two = APIClient(), APIClient()
+        one.force_authenticate(users["reviewer"])
+        two.force_authenticate(users["reviewer2"])
+        responses = run_at_once(
+            lambda: one.post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"}, format="json"),
+            lambda: two.post(f"/api/documents/{doc.pk}/return-for-revision/",
+                             {"outcome": "unlawful", "opinion": "不合法"}, format="json"),
+        )
+        codes = sorted(r.status_code for r in responses)
+        assert codes == [200, 409], [getattr(r, "content", r) for r in responses]
+        loser = next(r for r in responses if r.status_code == 409)
+        assert loser.json()["error"]["code"] in ("invalid_transition", "concurrent_change")
+        decisions = History.objects.filter(document=doc, action__in=["approve", "return_for_revision"])
+        assert decisions.count() == 1
+
+
+def test_two_clerks_register_at_once_one_number(users, make_document):
+    doc = make_document("approved")
+    clients = [APIClient(), APIClient()]
+    for c in clients:
+        c.force_authenticate(users["registrar"])
+    body = {"meeting": "常务会议", "deliberated_on": doc.updated_at.date().isoformat()}
+    responses = run_at_once(*[lambda c=c: c.post(f"/api/documents/{doc.pk}/register/", body, format="json")
+                              for c in clients])
+    assert sorted(r.status_code for r in responses) == [200, 409]
+    assert RegistryEntry.objects.filter(document=doc).count() == 1
+
+
+def test_eight_allocators_get_distinct_gapless_numbers(orgs):
+    from django.db import transaction
+
+    def allocate_25(issuer):
+        numbers = []
+        for _ in range(25):
+            with transaction.atomic():
+                numbers.append(number_allocate(issuer=issuer, year=2026).seq)
+        return numbers
+
+    results = run_at_once(*[lambda: allocate_25(orgs["city"]) for _ in range(6)],
+                          *[lambda: allocate_25(orgs["edu"]) for _ in range(2)])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    city = sorted(n for r in results[:6] for n in r)
+    edu = sorted(n for r in results[6:] for n in r)
+    assert city == list(range(1, 151)) and edu == list(range(1, 51))
+    assert RegistryEntry.objects.filter(issuer=orgs["city"]).values("number").distinct().count() == 150

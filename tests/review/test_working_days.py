@@ -1,0 +1,37 @@
+"""R5's clock: Chinese working days with make-up days, and an honest answer beyond the data."""
+import datetime as dt
+
+import pytest
+
+from review.models import HolidayOverride
+from review.working_days import add_working_days, count_working_days, is_workday
+
+pytestmark = pytest.mark.django_db
+
+
+def test_national_day_2026_and_its_make_up_days():
+    assert is_workday(dt.date(2026, 10, 1)) == (False, False)
+    assert is_workday(dt.date(2026, 10, 7)) == (False, False)
+    assert is_workday(dt.date(2026, 9, 20)) == (True, False)  # Sunday worked (调休)
+    assert is_workday(dt.date(2026, 10, 10)) == (True, False)  # Saturday worked (调休)
+    # From Wednesday 30 September, 3 working days are 9, 10 and 12 October.
+    assert add_working_days(dt.date(2026, 9, 30), 3).date == dt.date(2026, 10, 10)
+
+
+def test_spring_festival_2026():
+    assert is_workday(dt.date(2026, 2, 17))[0] is False
+    assert count_working_days(dt.date(2026, 2, 13), dt.date(2026, 2, 24))[0] == 2
+
+
+def test_a_date_beyond_the_data_is_provisional_not_a_crash():
+    answer = add_working_days(dt.date(2026, 12, 24), 15)
+    assert answer.provisional and answer.date.year == 2027
+
+
+def test_an_imported_schedule_takes_effect():
+    HolidayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    HolidayOverride.objects.create(date=dt.date(2027, 1, 4), is_workday=False, name="元旦调休")
+    assert is_workday(dt.date(2027, 1, 4)) == (False, False)
+    assert is_workday(dt.date(2027, 1, 5)) == (True, False)
+    assert add_working_days(dt.date(2026, 12, 30), 2).date == dt.date(2027, 1, 5)
+    assert add_working_days(dt.date(2026, 12, 30), 2).provisional is False
