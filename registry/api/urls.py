@@ -1,12 +1,14 @@
 from django.urls import path
 
-from registry.api import views
+from registry.api import audit_views, views
 
 urlpatterns = [
     path("documents/<int:id>/register/", views.register, name="document-register"),
     path("documents/<int:id>/publish/", views.publish, name="document-publish"),
     path("documents/<int:id>/file-record/", views.file_record, name="document-file-record"),
     path("documents/<int:id>/repeal/", views.repeal, name="document-repeal"),
+    path("audit/events/", audit_views.AuditEvents.as_view(), name="audit-events"),
+    path("stats/annual/", audit_views.AnnualStats.as_view(), name="annual-stats"),
     path("registry/", views.RegistryList.as_view(), name="registry-list"),
     path("public/documents/", views.PublicDocumentList.as_view(), name="public-document-list"),
     path("public/documents/<int:pk>/", views.PublicDocumentDetail.as_view(), name="public-document-detail"),

@@ -1,0 +1,74 @@
+"""Auditor's API: the transition log with CSV/XLSX exports, and the annual figures."""
+import datetime as dt
+
+from django.http import FileResponse, StreamingHttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import renderers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role
+from registry import audit, reports
+from review.errors import InvalidInput
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    media_type, format, charset = "text/csv", "csv", "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, (bytes, str)) else b""
+
+
+class XLSXRenderer(renderers.BaseRenderer):
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format, charset, render_style = "xlsx", None, "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
+
+
+def require_auditor(user):
+    if not user.has_role(Role.AUDITOR):
+        raise PermissionDenied()
+
+
+class AuditEvents(GenericAPIView):
+    """每一次状态变化: ?actor=&action=&since=&until=&document=; ?format=csv or xlsx to export."""
+
+    renderer_classes = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer]
+
+    @extend_schema(parameters=[OpenApiParameter(name, str) for name in ("actor", "action", "since", "until", "document")])
+    def get(self, request):
+        require_auditor(request.user)
+        params = request.query_params
+        document = params.get("document")
+        if document is not None and not document.isdigit():
+            raise InvalidInput("document 须为文件ID")
+        rows = audit.events(actor=params.get("actor"), action=params.get("action"), since=params.get("since"),
+                            until=params.get("until"), document=document)
+        stamp = dt.date.today().strftime("%Y%m%d")
+        fmt = request.accepted_renderer.format
+        if fmt == "csv":
+            response = StreamingHttpResponse(audit.csv_stream(rows), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="audit-events-{stamp}.csv"'
+            return response
+        if fmt == "xlsx":
+            return FileResponse(audit.xlsx_file(rows), as_attachment=True, filename=f"audit-events-{stamp}.xlsx",
+                                content_type=XLSXRenderer.media_type)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response([dict(zip([c for c, _ in audit.COLUMNS], audit._row(e))) for e in page])
+
+
+class AnnualStats(APIView):
+    """年度法治政府建设报告的数字 (DESIGN §6): ?year=2026."""
+
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    def get(self, request):
+        require_auditor(request.user)
+        year = request.query_params.get("year", "")
+        if not year.isdigit() or not 1900 <= int(year) <= 9999:
+            raise InvalidInput("请用 ?year=YYYY 指定年份")
+        figures = reports.annual_figures(int(year))
+        return Response({**figures, "paragraphs": reports.annual_paragraphs(figures)})
