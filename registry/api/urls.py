@@ -1,6 +1,7 @@
 from django.urls import path
 
 from registry.api import audit_views, views
+from registry.feeds import PublishedDocumentsFeed
 
 urlpatterns = [
     path("documents/<int:id>/register/", views.register, name="document-register"),
@@ -10,6 +11,7 @@ urlpatterns = [
     path("audit/events/", audit_views.AuditEvents.as_view(), name="audit-events"),
     path("stats/annual/", audit_views.AnnualStats.as_view(), name="annual-stats"),
     path("registry/", views.RegistryList.as_view(), name="registry-list"),
+    path("public/feed.atom", PublishedDocumentsFeed(), name="public-feed"),
     path("public/documents/", views.PublicDocumentList.as_view(), name="public-document-list"),
     path("public/documents/<int:pk>/", views.PublicDocumentDetail.as_view(), name="public-document-detail"),
 ]

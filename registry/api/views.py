@@ -53,6 +53,8 @@ class PublicDocumentFilter(django_filters.FilterSet):
     issuer = django_filters.CharFilter(field_name="issuer__code")
     year = django_filters.NumberFilter(field_name="published_on__year", min_value=1900, max_value=9999)
     q = django_filters.CharFilter(method="filter_q", max_length=100)
+    validity_status = django_filters.ChoiceFilter(
+        field_name="state", choices=[("published", "有效"), ("repealed", "已废止"), ("expired", "已失效")])
 
     def filter_q(self, queryset, name, value):
         from django.db.models import Q
