@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "accounts",
     "review",
+    "notifications",
     "registry",
 ]
 
@@ -160,4 +161,16 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# --- Reminders (DESIGN §5, notifications/) --------------------------------------------------
+RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE = 3  # 审核到期前3个工作日提醒; overdue: every working day
+RULE_R9_REGISTER_WITHIN_WORKING_DAYS = 5    # 审核通过后超过5个工作日未登记，提醒登记人员
+RULE_R11_REMIND_DAYS_BEFORE_FILING_DUE = 5  # 备案期限届满前5日提醒
+RULE_R12_EVALUATE_EVERY_YEARS = 5           # 未设有效期的，至少每5年评估一次 (277号 Art. 34)
+NOTIFICATIONS_BROKER_TIMEOUT = float(os.environ.get("NOTIFICATIONS_BROKER_TIMEOUT", "1.0"))  # s
+# The periodic sweep (celery -A config worker --beat, or a separate beat): catches up anything
+# an on-commit publish could not send, e.g. while the broker was down.
+CELERY_BEAT_SCHEDULE = {
+    "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 600.0},
 }

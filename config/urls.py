@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/", include("registry.api.urls")),
     path("api/", include("review.api.urls")),
+    path("api/", include("notifications.urls")),
 ]
 
 handler400 = "review.api.exceptions.json_400"

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from notifications import planning
 from review.errors import InvalidInput, RuleViolation
 from review.models import Document
 from review.rules import today
@@ -52,6 +53,7 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
     proceed(document, "register", actor, opinion=f"{document.deliberation_meeting}（{deliberated_on:%Y-%m-%d}）审议通过；编号{entry.number}")
     document.number, document.registered_at = entry.number, timezone.now()
     document.save(update_fields=["number", "registered_at"])
+    planning.cancel_open_reminders(document, kinds=planning.REGISTRATION_KINDS)
     return document
 
 
@@ -80,6 +82,7 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     proceed(document, "publish", actor, opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布")
     RegistryEntry.objects.filter(document=document, number=document.number).update(
         status=RegistryEntry.Status.PUBLISHED)
+    planning.plan_after_publication(document)
     return document
 
 
@@ -95,6 +98,7 @@ def document_file_record(*, actor, document_id, filed_with, filed_on: dt.date, r
         raise InvalidInput("备案日期须在公布日期之后且不晚于今天")
     proceed(document, "file_record", actor, opinion=f"报{filed_with}备案（{filed_on:%Y-%m-%d}）",
             filed_with=filed_with, filed_on=filed_on, reference=reference or "")
+    planning.cancel_open_reminders(document, kinds=planning.FILING_KINDS)
     return document
 
 

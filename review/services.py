@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from accounts.models import Organisation, Role
+from notifications import planning
 from review import history, rules, selectors
 from review.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, RuleViolation
 from review.models import Document, PublicComment, ReviewRound, State, Version, content_hash
@@ -199,6 +200,7 @@ def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
     document.comment_short_period_reason = short_period_reason or ""
     proceed(document, "open_public_comment", actor,
             opinion=f"征求意见至{closes_on:%Y-%m-%d}" + (f"；缩短理由：{short_period_reason}" if short_period_reason else ""))
+    planning.plan_after_comment_opened(document)
     return document
 
 
@@ -230,6 +232,7 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
         due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
         comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
     )
+    planning.plan_after_submission(document, document.review_rounds.get(outcome=""))
     return document
 
 
@@ -257,6 +260,7 @@ def document_approve(*, actor, document_id, opinion, findings=None) -> Document:
     review_round.save()
     document.approved_version = review_round.version
     proceed(document, "approve", actor, opinion=review_round.opinion, version=review_round.version)
+    planning.plan_after_approval(document)  # ends the review reminders; plans registration_pending
     return document
 
 
@@ -276,6 +280,7 @@ def document_return_for_revision(*, actor, document_id, outcome, opinion, findin
     label = ReviewRound.Outcome(outcome).label
     proceed(document, "return_for_revision", actor, opinion=f"【{label}】{review_round.opinion}",
             version=review_round.version)
+    planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS)
     return document
 
 
@@ -294,6 +299,7 @@ def document_withdraw(*, actor, document_id, reason) -> Document:
         open_round.outcome, open_round.opinion = ReviewRound.Outcome.WITHDRAWN, reason
         open_round.decided_at = timezone.now()
         open_round.save()
+    planning.cancel_open_reminders(document)
     return document
 
 

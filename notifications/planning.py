@@ -1,0 +1,197 @@
+"""Planning reminders, in the transaction of the transition that creates the deadline.
+
+``review.services`` and ``registry.services`` call these (one line per hook); nothing here
+imports ``review`` or ``registry`` at import time. Each function writes its rows with one
+``bulk_create(ignore_conflicts=True)``, so planning twice is harmless (the unique key), and
+cancelling deletes only *unsent* rows (what was delivered stays on record).
+
+Limits are settings (DESIGN §1): RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE,
+RULE_R9_REGISTER_WITHIN_WORKING_DAYS, RULE_R11_FILING_DAYS, RULE_R11_REMIND_DAYS_BEFORE_FILING_DUE,
+RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY, RULE_R12_EVALUATE_EVERY_YEARS.
+"""
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role
+from notifications.models import Kind, Reminder
+
+logger = logging.getLogger(__name__)
+
+SWEEP_TASK = "notifications.sweep_reminders"
+
+REVIEW_KINDS = (Kind.REVIEW_DUE_SOON, Kind.REVIEW_OVERDUE)
+FILING_KINDS = (Kind.FILING_DUE, Kind.FILING_OVERDUE)
+REGISTRATION_KINDS = (Kind.REGISTRATION_PENDING,)
+COMMENT_KINDS = (Kind.COMMENT_PERIOD_CLOSED,)
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def _calendar_now():
+    from review.working_days import Calendar  # lazy: review stands above this app
+
+    return Calendar()
+
+
+def working_days_before(cal, day: dt.date, n: int) -> dt.date:
+    """The working day n working days before ``day``: there are n working days in (result, day]."""
+    counted = 0
+    while counted < n:
+        day -= dt.timedelta(days=1)
+        counted += cal.is_workday(day)[0]
+    return day
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(year=year, month=month, day=min(day.day, _calendar.monthrange(year, month)[1]))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# --- recipients ---------------------------------------------------------------------------
+def _users(**filters) -> list[int]:
+    return list(get_user_model().objects.filter(is_active=True, **filters).values_list("pk", flat=True))
+
+
+def reviewers() -> list[int]:
+    return _users(role=Role.REVIEWER)
+
+
+def registrars() -> list[int]:
+    return _users(role=Role.REGISTRAR)
+
+
+def drafters_of(document) -> list[int]:
+    return _users(role=Role.DRAFTER, organisation_id=document.drafting_org_id)
+
+
+# --- writing the plan ---------------------------------------------------------------------
+def plan(document, plans: Iterable[tuple[str, dt.date]], recipients: list[int]) -> int:
+    """Insert one reminder per (kind, due_on) × recipient; existing keys are left alone.
+    Returns the number of rows offered. If one is already due, a sweep is requested on commit."""
+    rows = [Reminder(document_id=document.pk, kind=kind, due_on=due_on, recipient_id=user_id)
+            for kind, due_on in plans for user_id in recipients]
+    if not rows:
+        return 0
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    if min(r.due_on for r in rows) <= timezone.localdate():
+        request_sweep()
+    return len(rows)
+
+
+def cancel_open_reminders(document, kinds: Iterable[str] | None = None) -> int:
+    """Delete the unsent reminders of ``document`` (of ``kinds``, or all) that no longer apply."""
+    rows = Reminder.objects.filter(document_id=document.pk, sent_at__isnull=True)
+    if kinds is not None:
+        rows = rows.filter(kind__in=list(kinds))
+    deleted, _ = rows.delete()
+    return deleted
+
+
+def plan_after_submission(document, review_round) -> int:
+    """R5: every reviewer is told on the working day N working days before the round is due
+    (review_due_soon), and on the first working day after it (review_overdue; the sweep repeats
+    that one each working day while the document stays in legality review)."""
+    cancel_open_reminders(document, kinds=COMMENT_KINDS + REVIEW_KINDS)
+    cal = _calendar_now()
+    due = review_round.due_on
+    soon = working_days_before(cal, due, _setting("RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE", 3))
+    overdue = cal.add_working_days(due, 1).date
+    return plan(document, [(Kind.REVIEW_DUE_SOON, soon), (Kind.REVIEW_OVERDUE, overdue)], reviewers())
+
+
+def plan_after_comment_opened(document) -> int:
+    """R2/R3: the drafting department's drafters, the day after the comment period closes."""
+    if document.comment_closes_on is None:
+        return 0
+    cancel_open_reminders(document, kinds=COMMENT_KINDS)
+    closed = document.comment_closes_on + dt.timedelta(days=1)
+    return plan(document, [(Kind.COMMENT_PERIOD_CLOSED, closed)], drafters_of(document))
+
+
+def plan_after_approval(document) -> int:
+    """R6: the review reminders end. A normative document now waits for registration (R8/R9):
+    registrars are told when it has waited more than N working days."""
+    cancel_open_reminders(document, kinds=REVIEW_KINDS)
+    if document.state != "registration":
+        return 0
+    cal = _calendar_now()
+    limit = _setting("RULE_R9_REGISTER_WITHIN_WORKING_DAYS", 5)
+    pending = cal.add_working_days(timezone.localdate(), limit + 1).date
+    return plan(document, [(Kind.REGISTRATION_PENDING, pending)], registrars())
+
+
+def filing_deadline(document) -> dt.date | None:
+    if document.published_on is None:
+        return None
+    return document.published_on + dt.timedelta(days=settings.RULE_R11_FILING_DAYS)
+
+
+def plan_after_publication(document) -> int:
+    """R11: filing due (N days before the deadline) and overdue (the day after it).
+    R12: with a validity period, the evaluation N months before expiry (validity_expiring);
+    without one, the evaluation at the latest every N years (evaluation_overdue)."""
+    cancel_open_reminders(document, kinds=REGISTRATION_KINDS)
+    deadline = filing_deadline(document)
+    plans = []
+    if deadline and document.filed_on is None:
+        before = _setting("RULE_R11_REMIND_DAYS_BEFORE_FILING_DUE", 5)
+        plans += [(Kind.FILING_DUE, deadline - dt.timedelta(days=before)),
+                  (Kind.FILING_OVERDUE, deadline + dt.timedelta(days=1))]
+    if document.expires_on:
+        plans.append((Kind.VALIDITY_EXPIRING,
+                      months_before(document.expires_on, settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)))
+    elif getattr(document, "evaluation_due_on", None):  # the registry's own R12 date, when it keeps one
+        plans.append((Kind.EVALUATION_OVERDUE, document.evaluation_due_on))
+    elif document.effective_from or document.published_on:
+        start = document.effective_from or document.published_on
+        plans.append((Kind.EVALUATION_OVERDUE, add_years(start, _setting("RULE_R12_EVALUATE_EVERY_YEARS", 5))))
+    return plan(document, plans, registrars())
+
+
+# --- asking the worker for a sweep now (never blocking a transition) ----------------------
+def request_sweep() -> None:
+    """Publish a sweep once the current transaction commits. A transition never waits on the
+    broker: the publish is short, swallows and logs its errors, and the periodic sweep
+    (CELERY_BEAT_SCHEDULE) catches up whatever a failed publish left behind."""
+    transaction.on_commit(publish_sweep)
+
+
+def publish_sweep(*, queue: str | None = None):
+    """One short attempt to send the sweep task; returns the AsyncResult, or None on failure."""
+    try:
+        from celery import current_app
+
+        app = current_app._get_current_object()
+        if app.conf.task_always_eager:
+            from notifications.tasks import sweep_reminders
+
+            return sweep_reminders.apply()
+        timeout = float(_setting("NOTIFICATIONS_BROKER_TIMEOUT", 1.0))
+        url = getattr(settings, "CELERY_BROKER_URL", None) or None
+        queue = queue or getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", None) or app.conf.task_default_queue
+        options = {"max_retries": 0, "socket_connect_timeout": timeout, "socket_timeout": timeout}
+        with app.connection_for_write(url, connect_timeout=timeout, transport_options=options) as conn:
+            return app.send_task(SWEEP_TASK, connection=conn, queue=queue, retry=False)
+    except Exception as exc:  # the broker is down or slow: the periodic sweep will do it
+        logger.warning("提醒发送任务未能投递到消息队列，将由定时任务补发：%s: %s", type(exc).__name__, exc)
+        return None

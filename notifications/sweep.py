@@ -1,0 +1,141 @@
+"""The periodic sweep: deliver every due reminder exactly once (DESIGN §5).
+
+``run_sweep`` claims due, unsent rows in batches with ``SELECT … FOR UPDATE SKIP LOCKED``
+(PostgreSQL: two sweeps at once take disjoint rows; a row another sweep has just sent no longer
+matches ``sent_at IS NULL``). On SQLite the settings open every transaction with BEGIN
+IMMEDIATE, so two sweeps' batches simply queue. Per batch, in one transaction: claim, drop the
+rows that no longer apply, write the inbox messages, mark ``sent_at``, plan the next
+overdue-review reminder. A fixed handful of queries per batch, whatever its size.
+
+E-mail goes out after the batch commits (never while holding the locks, and never for a
+batch that rolled back): the inbox is exactly-once, the e-mail at most once and best effort.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import get_connection, send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from notifications.models import InboxMessage, Kind, Reminder
+
+logger = logging.getLogger(__name__)
+
+# The state a document must still be in for a reminder of each kind to mean anything.
+_APPLIES = {
+    Kind.REVIEW_DUE_SOON: lambda d: d.state == "legality_review",
+    Kind.REVIEW_OVERDUE: lambda d: d.state == "legality_review",
+    Kind.COMMENT_PERIOD_CLOSED: lambda d: d.state == "public_comment",
+    Kind.REGISTRATION_PENDING: lambda d: d.state == "registration" and not d.number,
+    Kind.FILING_DUE: lambda d: d.state == "published" and d.filed_on is None,
+    Kind.FILING_OVERDUE: lambda d: d.state == "published" and d.filed_on is None,
+    Kind.VALIDITY_EXPIRING: lambda d: d.state == "published",
+    Kind.EVALUATION_OVERDUE: lambda d: d.state == "published",
+}
+
+
+def still_applies(reminder) -> bool:
+    check = _APPLIES.get(reminder.kind)
+    return reminder.recipient.is_active and (check is None or check(reminder.document))
+
+
+def compose(reminder) -> tuple[str, str]:
+    """(title, body) of the message, in the clerk's language."""
+    doc = reminder.document
+    name = f"《{doc.title}》" + (f"（{doc.number}）" if doc.number else "")
+    kind = Kind(reminder.kind)
+    if kind == Kind.REVIEW_DUE_SOON:
+        body = f"{name}的合法性审核期限为{doc.review_due_at:%Y年%m月%d日}，请按期出具审核意见。"
+    elif kind == Kind.REVIEW_OVERDUE:
+        body = f"{name}的合法性审核已超过期限（{doc.review_due_at:%Y年%m月%d日}），请尽快出具审核意见。"
+    elif kind == Kind.COMMENT_PERIOD_CLOSED:
+        body = f"{name}的公开征求意见期已于{doc.comment_closes_on:%Y年%m月%d日}结束，请汇总意见采纳情况后报送合法性审核。"
+    elif kind == Kind.REGISTRATION_PENDING:
+        body = f"{name}已通过合法性审核，尚未统一登记编号，请及时提请集体审议并登记。"
+    elif kind in (Kind.FILING_DUE, Kind.FILING_OVERDUE):
+        from notifications.planning import filing_deadline
+
+        deadline = filing_deadline(doc)
+        when = f"{deadline:%Y年%m月%d日}" if deadline else "规定期限"
+        verb = "已超过备案期限" if kind == Kind.FILING_OVERDUE else "备案期限将至"
+        body = f"{name}{verb}（应于{when}前报送备案），请及时报送备案。"
+    elif kind == Kind.VALIDITY_EXPIRING:
+        body = f"{name}的有效期至{doc.expires_on:%Y年%m月%d日}，请在届满前开展实施评估，决定是否继续施行。"
+    else:
+        body = f"{name}已施行满{getattr(settings, 'RULE_R12_EVALUATE_EVERY_YEARS', 5)}年，请开展实施评估。"
+    return f"【{kind.label}】{doc.title}"[:200], body
+
+
+def _claim(today: dt.date, batch_size: int) -> list[Reminder]:
+    return list(
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("document", "recipient")
+        .filter(sent_at__isnull=True, due_on__lte=today)
+        .order_by("due_on", "id")[:batch_size]
+    )
+
+
+def _sweep_batch(today: dt.date, batch_size: int, state: dict) -> tuple[int, int, list]:
+    """One transaction: (rows claimed, reminders delivered, e-mails to send after commit)."""
+    with transaction.atomic():
+        claimed = _claim(today, batch_size)
+        if not claimed:
+            return 0, 0, []
+        due = [r for r in claimed if still_applies(r)]
+        due_ids = {r.pk for r in due}
+        stale = [r.pk for r in claimed if r.pk not in due_ids]
+        if stale:
+            Reminder.objects.filter(pk__in=stale).delete()
+        now = timezone.now()
+        messages, mails = [], []
+        for reminder in due:
+            title, body = compose(reminder)
+            messages.append(InboxMessage(recipient_id=reminder.recipient_id, reminder=reminder,
+                                         document_id=reminder.document_id, title=title, body=body))
+            if reminder.recipient.email:
+                mails.append((title, body, settings.DEFAULT_FROM_EMAIL, [reminder.recipient.email]))
+        InboxMessage.objects.bulk_create(messages)
+        Reminder.objects.filter(pk__in=due_ids).update(sent_at=now)
+        _plan_next_overdue(due, today, state)
+    return len(claimed), len(due), mails
+
+
+def _plan_next_overdue(delivered, today, state) -> None:
+    """R5: overdue reviews are reminded once per working day while still in review."""
+    overdue = [r for r in delivered if r.kind == Kind.REVIEW_OVERDUE]
+    if not overdue:
+        return
+    if "calendar" not in state:
+        from review.working_days import Calendar  # lazy: review stands above this app
+
+        state["calendar"] = Calendar()
+    next_day = state["calendar"].add_working_days(today, 1).date
+    Reminder.objects.bulk_create(
+        [Reminder(document_id=r.document_id, kind=r.kind, due_on=next_day, recipient_id=r.recipient_id)
+         for r in overdue],
+        ignore_conflicts=True,
+    )
+
+
+def _send_mails(mails) -> None:
+    if not mails:
+        return
+    try:
+        send_mass_mail(mails, fail_silently=False, connection=get_connection())
+    except Exception:  # the inbox has the message; mail is best effort
+        logger.warning("提醒邮件发送失败（%d封），站内消息已送达", len(mails), exc_info=True)
+
+
+def run_sweep(today: dt.date | None = None, batch_size: int = 500) -> int:
+    """Deliver every reminder due on or before ``today``; returns how many were delivered."""
+    today = today or timezone.localdate()
+    delivered, state = 0, {}
+    while True:
+        claimed, sent, mails = _sweep_batch(today, batch_size, state)
+        if not claimed:
+            return delivered
+        delivered += sent
+        _send_mails(mails)
