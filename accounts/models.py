@@ -22,6 +22,8 @@ class Organisation(models.Model):
         "文号模板", max_length=80, blank=True,
         help_text="空则使用默认模板 {prefix}〔{year}〕{seq}号",
     )
+    # Some issuers add a registration code beside the number, e.g. HFGS-{year}-{seq} → HFGS-2022-7.
+    registration_code_template = models.CharField("登记号模板", max_length=80, blank=True)
 
     class Meta:
         ordering = ["code"]

@@ -30,6 +30,7 @@ class RegistryEntry(models.Model):
     year = models.PositiveSmallIntegerField()
     seq = models.PositiveIntegerField()
     number = models.CharField("统一编号", max_length=80, unique=True)
+    registration_code = models.CharField("登记号", max_length=80, blank=True)
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="registry_entries")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ALLOCATED)
@@ -47,3 +48,23 @@ class RegistryEntry(models.Model):
 
     def __str__(self):
         return self.number
+
+
+class Evaluation(models.Model):
+    """实施情况评估 (R12, 277号 Art. 34/36): continue, amend or repeal."""
+
+    class Outcome(models.TextChoices):
+        CONTINUE = "continue", "继续有效"
+        AMEND = "amend", "修改"
+        REPEAL = "repeal", "废止"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="evaluations")
+    evaluated_on = models.DateField("评估日期")
+    outcome = models.CharField("评估结论", max_length=20, choices=Outcome.choices)
+    notes = models.TextField("评估意见", blank=True)
+    evaluator = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["document", "evaluated_on", "id"]
+        verbose_name = verbose_name_plural = "实施评估"

@@ -55,3 +55,43 @@ def annual_paragraphs(figures: dict) -> list[str]:
         f"（及时率{rate(f['filed_on_time'], f['filed'])}）。",
         f"公开征求意见共收到公众意见{f['comments_received']}条。",
     ]
+
+
+FIGURE_LABELS = [
+    ("normative_documents_reviewed", "审查规范性文件（件）"),
+    ("review_opinions_issued", "出具合法性审核意见（件）"),
+    ("reviews_on_time", "按期（15个工作日内）完成审核（件）"),
+    ("normative_documents_published", "统一公布规范性文件（件）"),
+    ("filed", "报送备案（件）"),
+    ("filed_on_time", "按时备案（件）"),
+    ("comments_received", "收到公众意见（条）"),
+]
+
+
+def write_docx(figures: dict, path) -> None:
+    from docx import Document as Docx
+
+    doc = Docx()
+    doc.add_heading(f"{figures['year']}年度规范性文件合法性审核与备案情况", level=1)
+    for paragraph in annual_paragraphs(figures):
+        doc.add_paragraph(paragraph)
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "项目", "数量"
+    for key, label in FIGURE_LABELS:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, str(figures[key])
+    doc.save(path)
+
+
+def write_xlsx(figures: dict, path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{figures['year']}年"
+    sheet.append(["项目", "数量"])
+    for key, label in FIGURE_LABELS:
+        sheet.append([label, figures[key]])
+    for outcome, count in figures["returned"].items():
+        sheet.append([f"退回：{ReviewRound.Outcome(outcome).label}（件）", count])
+    workbook.save(path)

@@ -1,10 +1,30 @@
-from django.db.models import QuerySet
+"""The registry's reads: the number registry and the clean-up listing (清理)."""
+from django.conf import settings
+from django.db.models import Case, CharField, QuerySet, Value, When
 
 from accounts.models import Role
+from registry.dates import add_months
 from registry.models import RegistryEntry
+from review.models import Document
+from review.rules import today as local_today
 
 
 def registry_entries_visible_to(user) -> QuerySet[RegistryEntry]:
     if not user.has_role(Role.REGISTRAR, Role.AUDITOR):
         return RegistryEntry.objects.none()
     return RegistryEntry.objects.select_related("issuer").order_by("issuer__code", "year", "seq")
+
+
+def cleanup_listing(today=None) -> QuerySet[Document]:
+    """清理 (R12, 277号 Art. 36): published documents whose evaluation is due, and overdue.
+
+    Due from ``evaluation_due_on`` (6 months before expiry, or 5 years after publication or the
+    last evaluation); overdue 6 months later (for a document with a validity period: at expiry)."""
+    today = today or local_today()
+    overdue_if_due_by = add_months(today, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)
+    return (Document.objects.filter(state=Document.State.PUBLISHED, evaluation_due_on__lte=today)
+            .select_related("issuer", "current_version")
+            .annotate(evaluation_status=Case(
+                When(evaluation_due_on__lte=overdue_if_due_by, then=Value("overdue")),
+                default=Value("due"), output_field=CharField()))
+            .order_by("evaluation_due_on", "id"))

@@ -91,6 +91,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
     published_on = models.DateField("公布日期", null=True, blank=True)
     effective_from = models.DateField("施行日期", null=True, blank=True)
     expires_on = models.DateField("有效期至", null=True, blank=True)
+    # R12 evaluation (评估): 6 months before expiry, or every 5 years without a validity period
+    evaluation_due_on = models.DateField("评估期限", null=True, blank=True, db_index=True)
     # R11 filing (备案)
     filed_with = models.CharField("备案机关", max_length=200, blank=True)
     filed_on = models.DateField("备案日期", null=True, blank=True)
@@ -218,6 +220,9 @@ class Version(models.Model):
     sha256 = models.CharField("内容哈希", max_length=64)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # R1 pre-check of this text, computed once when the version is made (nullable: adding a
+    # column with a default would make SQLite rebuild the table and drop migration 0002's trigger).
+    precheck = models.JSONField("合法性预检结果", null=True, blank=True)
 
     class Meta:
         ordering = ["document", "number"]
@@ -274,14 +279,58 @@ class ReviewRound(models.Model):
         return not self.outcome
 
 
+class ReviewFinding(models.Model):
+    """审核发现: one structured point of a review opinion (article, basis, required change).
+
+    A finding raised by a returning review stays open until a reviewer marks it resolved on a
+    later round; approval with an open or unresolved finding is refused (``unresolved_findings``)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待确认"
+        RESOLVED = "resolved", "已整改"
+        NOT_RESOLVED = "not_resolved", "未整改"
+
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="finding_rows")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="findings")
+    article = models.CharField("条款", max_length=500)
+    passage = models.TextField("原文", blank=True)
+    basis = models.TextField("依据", blank=True)
+    required_change = models.TextField("修改要求", blank=True)
+    status = models.CharField("整改情况", max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolution_note = models.TextField("确认意见", blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_in_round = models.ForeignKey(ReviewRound, null=True, blank=True, on_delete=models.PROTECT,
+                                          related_name="+")
+
+    class Meta:
+        ordering = ["document", "review_round__round_no", "id"]
+        verbose_name = verbose_name_plural = "审核发现"
+
+    def passage_changed(self, current_body: str) -> bool | None:
+        """Whether the quoted passage is gone from ``current_body`` (None when none was quoted)."""
+        return None if not self.passage else self.passage not in current_body
+
+
 class PublicComment(models.Model):
-    """公众意见 received during the public comment period (R2)."""
+    """公众意见 received during the public comment period (R2), and how it was handled (R4)."""
+
+    class Disposition(models.TextChoices):
+        ADOPTED = "adopted", "采纳"
+        PARTLY_ADOPTED = "partly_adopted", "部分采纳"
+        NOT_ADOPTED = "not_adopted", "未采纳"
 
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="public_comments")
     author_name = models.CharField("姓名/名称", max_length=100)
     contact = models.CharField("联系方式", max_length=100, blank=True)
     body = models.TextField("意见内容")
     created_at = models.DateTimeField(auto_now_add=True)
+    disposition = models.CharField("处理情况", max_length=20, choices=Disposition.choices, blank=True)
+    disposition_reason = models.TextField("理由", blank=True)
+    disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    disposed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["document", "created_at", "id"]

@@ -95,3 +95,15 @@ def test_annual_figures_match_independent_counts(client_for, world):
     out = io.StringIO()
     call_command("annual_report", str(year), stdout=out)
     assert "出具合法性审核意见2件" in out.getvalue()
+
+
+def test_annual_report_as_docx_and_xlsx(world, tmp_path):
+    from docx import Document as Docx
+
+    year = today().year
+    call_command("annual_report", str(year), docx=str(tmp_path / "r.docx"), xlsx=str(tmp_path / "r.xlsx"),
+                 stdout=io.StringIO())
+    text = "\n".join(p.text for p in Docx(str(tmp_path / "r.docx")).paragraphs)
+    assert f"{year}年，全市共审查规范性文件2件" in text
+    rows = {r[0]: r[1] for r in load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True)}
+    assert rows["出具合法性审核意见（件）"] == 2 and rows["退回：不合法（件）"] == 1
