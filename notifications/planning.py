@@ -11,7 +11,6 @@ RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY, RULE_R12_EVALUATE_EVERY_YEARS.
 """
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 import logging
 from collections.abc import Iterable
@@ -44,6 +43,12 @@ def _calendar_now():
     return Calendar()
 
 
+def _dates():
+    from review import working_days  # lazy, as above
+
+    return working_days
+
+
 def working_days_before(cal, day: dt.date, n: int) -> dt.date:
     """The working day n working days before ``day``: there are n working days in (result, day]."""
     counted = 0
@@ -51,20 +56,6 @@ def working_days_before(cal, day: dt.date, n: int) -> dt.date:
         day -= dt.timedelta(days=1)
         counted += cal.is_workday(day)[0]
     return day
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return day.replace(year=year, month=month, day=min(day.day, _calendar.monthrange(year, month)[1]))
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # --- recipients ---------------------------------------------------------------------------
@@ -159,12 +150,12 @@ def plan_after_publication(document) -> int:
                   (Kind.FILING_OVERDUE, deadline + dt.timedelta(days=1))]
     if document.expires_on:
         plans.append((Kind.VALIDITY_EXPIRING,
-                      months_before(document.expires_on, settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)))
+                      _dates().add_months(document.expires_on, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)))
     elif getattr(document, "evaluation_due_on", None):  # the registry's own R12 date, when it keeps one
         plans.append((Kind.EVALUATION_OVERDUE, document.evaluation_due_on))
     elif document.effective_from or document.published_on:
         start = document.effective_from or document.published_on
-        plans.append((Kind.EVALUATION_OVERDUE, add_years(start, _setting("RULE_R12_EVALUATE_EVERY_YEARS", 5))))
+        plans.append((Kind.EVALUATION_OVERDUE, _dates().add_years(start, _setting("RULE_R12_EVALUATE_EVERY_YEARS", 5))))
     return plan(document, plans, registrars())
 
 

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, QuerySet, Value, When
 
 from accounts.models import Role
-from registry.dates import add_months
+from review.working_days import add_months
 from registry.models import RegistryEntry
 from review.models import Document
 from review.rules import today as local_today

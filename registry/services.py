@@ -16,6 +16,7 @@ from notifications import planning
 from review.errors import InvalidInput, RuleViolation
 from review.models import Document
 from review.rules import today
+from review.working_days import add_years
 from review.services import check_rules, guard, lock_document, proceed
 from registry.models import NumberSequence, RegistryEntry
 
@@ -55,13 +56,6 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
     document.save(update_fields=["number", "registered_at"])
     planning.cancel_open_reminders(document, kinds=planning.REGISTRATION_KINDS)
     return document
-
-
-def add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 @transaction.atomic

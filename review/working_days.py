@@ -78,3 +78,19 @@ def add_working_days(start: dt.date, n: int) -> WorkdayAnswer:
 
 def count_working_days(start: dt.date, end: dt.date) -> tuple[int, bool]:
     return Calendar().count_working_days(start, end)
+
+
+# --- calendar months and years (R12 validity and evaluation dates) -------------------------
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (or earlier, if negative); the month's last day when it has
+    no such day (31 August + 6 months = 28/29 February)."""
+    import calendar
+
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    return add_months(day, 12 * years)
