@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -173,4 +174,6 @@ NOTIFICATIONS_BROKER_TIMEOUT = float(os.environ.get("NOTIFICATIONS_BROKER_TIMEOU
 # an on-commit publish could not send, e.g. while the broker was down.
 CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 600.0},
+    # R12: validity ends at the end of its last day, Asia/Shanghai time.
+    "expire-documents": {"task": "registry.expire_documents", "schedule": crontab(hour=0, minute=5)},
 }

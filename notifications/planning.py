@@ -131,18 +131,12 @@ def plan_after_approval(document) -> int:
     return plan(document, [(Kind.REGISTRATION_PENDING, pending)], registrars())
 
 
-def filing_deadline(document) -> dt.date | None:
-    if document.published_on is None:
-        return None
-    return document.published_on + dt.timedelta(days=settings.RULE_R11_FILING_DAYS)
-
-
 def plan_after_publication(document) -> int:
     """R11: filing due (N days before the deadline) and overdue (the day after it).
     R12: with a validity period, the evaluation N months before expiry (validity_expiring);
     without one, the evaluation at the latest every N years (evaluation_overdue)."""
     cancel_open_reminders(document, kinds=REGISTRATION_KINDS)
-    deadline = filing_deadline(document)
+    deadline = document.filing_due_on
     plans = []
     if deadline and document.filed_on is None:
         before = _setting("RULE_R11_REMIND_DAYS_BEFORE_FILING_DUE", 5)
@@ -186,3 +180,14 @@ def publish_sweep(*, queue: str | None = None):
     except Exception as exc:  # the broker is down or slow: the periodic sweep will do it
         logger.warning("提醒发送任务未能投递到消息队列，将由定时任务补发：%s: %s", type(exc).__name__, exc)
         return None
+
+
+EVALUATION_KINDS = (Kind.VALIDITY_EXPIRING, Kind.EVALUATION_OVERDUE)
+
+
+def after_evaluation(document) -> int:
+    """R12: an evaluation is recorded; the next one (if any) is due on evaluation_due_on."""
+    cancel_open_reminders(document, kinds=EVALUATION_KINDS)
+    if document.evaluation_due_on is None:
+        return 0
+    return plan(document, [(Kind.EVALUATION_OVERDUE, document.evaluation_due_on)], registrars())

@@ -56,9 +56,7 @@ def compose(reminder) -> tuple[str, str]:
     elif kind == Kind.REGISTRATION_PENDING:
         body = f"{name}已通过合法性审核，尚未统一登记编号，请及时提请集体审议并登记。"
     elif kind in (Kind.FILING_DUE, Kind.FILING_OVERDUE):
-        from notifications.planning import filing_deadline
-
-        deadline = filing_deadline(doc)
+        deadline = doc.filing_due_on
         when = f"{deadline:%Y年%m月%d日}" if deadline else "规定期限"
         verb = "已超过备案期限" if kind == Kind.FILING_OVERDUE else "备案期限将至"
         body = f"{name}{verb}（应于{when}前报送备案），请及时报送备案。"

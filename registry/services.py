@@ -13,16 +13,22 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications import planning
-from review.errors import InvalidInput, RuleViolation
+from review import history, rules
+from review.errors import Forbidden, InvalidInput, InvalidTransition, RuleViolation
 from review.models import Document
 from review.rules import today
-from review.working_days import add_years
+from review.working_days import add_months, add_years
 from review.services import check_rules, guard, lock_document, proceed
-from registry.models import NumberSequence, RegistryEntry
+from registry.models import Evaluation, NumberSequence, RegistryEntry
 
 
 def format_number(issuer, year, seq) -> str:
     return issuer.effective_number_template.format(prefix=issuer.number_prefix, year=year, seq=seq)
+
+
+def format_registration_code(issuer, year, seq) -> str:
+    template = issuer.registration_code_template
+    return template.format(prefix=issuer.number_prefix, year=year, seq=seq) if template else ""
 
 
 def number_allocate(*, issuer, year, document=None) -> RegistryEntry:
@@ -38,6 +44,7 @@ def number_allocate(*, issuer, year, document=None) -> RegistryEntry:
     sequence.save(update_fields=["last_seq"])
     return RegistryEntry.objects.create(issuer=issuer, year=year, seq=sequence.last_seq,
                                         number=format_number(issuer, year, sequence.last_seq),
+                                        registration_code=format_registration_code(issuer, year, sequence.last_seq),
                                         document=document)
 
 
@@ -72,7 +79,11 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     if document.effective_from < document.published_on:
         raise InvalidInput("施行日期不能早于公布日期")
     if document.validity_years:
+        # The last day of validity: 5 years from 2026-04-01 run to 2031-03-31 inclusive.
         document.expires_on = add_years(document.effective_from, document.validity_years) - dt.timedelta(days=1)
+        document.evaluation_due_on = add_months(document.expires_on, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)
+    else:
+        document.evaluation_due_on = add_years(document.effective_from, settings.RULE_R12_EVALUATE_EVERY_YEARS)
     proceed(document, "publish", actor, opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布")
     RegistryEntry.objects.filter(document=document, number=document.number).update(
         status=RegistryEntry.Status.PUBLISHED)
@@ -105,10 +116,63 @@ def document_repeal(*, actor, document_id, reason, decision_ref) -> Document:
         raise InvalidInput("请填写废止理由和废止决定文号")
     document.closing_reason, document.repeal_decision_ref = reason, decision_ref
     proceed(document, "repeal", actor, opinion=f"{reason}（{decision_ref}）")
+    planning.cancel_open_reminders(document)
     return document
 
 
-def filing_due_on(document) -> dt.date | None:
-    if document.published_on is None:
-        return None
-    return document.published_on + dt.timedelta(days=settings.RULE_R11_FILING_DAYS)
+@transaction.atomic
+def document_void_number(*, actor, document_id, reason) -> Document:
+    """作废编号 (R9): a number is never reused; its entry stays in the registry, voided, with why."""
+    reason = (reason or "").strip()
+    document = lock_document(actor, document_id)
+    guard(document, "void_number", actor)
+    if not reason:
+        raise InvalidInput("请填写作废理由")
+    number = document.number
+    proceed(document, "void_number", actor, opinion=f"作废编号{number}：{reason}" if number else reason)
+    RegistryEntry.objects.filter(document=document, number=number).update(
+        status=RegistryEntry.Status.VOIDED, void_reason=reason)
+    return document
+
+
+@transaction.atomic
+def document_record_evaluation(*, actor, document_id, outcome, evaluated_on: dt.date, notes="") -> Evaluation:
+    """实施情况评估 (R12): the next one falls due RULE_R12_EVALUATE_EVERY_YEARS later for a
+    document without a validity period; one with a validity period is not evaluated again."""
+    document = lock_document(actor, document_id)
+    if not rules.registrar(document, actor):
+        raise Forbidden("只有登记人员可以记录评估结果")
+    if document.state != Document.State.PUBLISHED:
+        raise InvalidTransition(f"文件当前状态为“{document.get_state_display()}”，不能记录评估")
+    if outcome not in Evaluation.Outcome.values:
+        raise InvalidInput("评估结论须为：继续有效、修改或废止")
+    if evaluated_on > today() or evaluated_on < document.published_on:
+        raise InvalidInput("评估日期须在公布日期之后且不晚于今天")
+    evaluation = Evaluation.objects.create(document=document, outcome=outcome, evaluated_on=evaluated_on,
+                                           notes=(notes or "").strip(), evaluator=actor)
+    document.evaluation_due_on = (None if document.expires_on
+                                  else add_years(evaluated_on, settings.RULE_R12_EVALUATE_EVERY_YEARS))
+    document.save(update_fields=["evaluation_due_on", "updated_at"])
+    history.append(document=document, action="record_evaluation", from_state=document.state,
+                   to_state=document.state, actor=actor,
+                   opinion=f"{evaluation.get_outcome_display()}：{evaluation.notes}".rstrip("："))
+    planning.after_evaluation(document)
+    return evaluation
+
+
+def expire_due_documents() -> list[int]:
+    """有效期届满 (R12), run daily by the beat schedule: every published document whose last day of
+    validity lies before today (Asia/Shanghai) becomes ``expired``, each in its own transaction
+    with one history row by the system. Running it twice, or twice at once, expires each once."""
+    expired = []
+    due = Document.objects.filter(state=Document.State.PUBLISHED, expires_on__lt=today()).values_list("pk", flat=True)
+    for document_id in list(due):
+        with transaction.atomic():
+            document = (Document.objects.select_for_update(of=("self",))
+                        .select_related("current_version", "approved_version").get(pk=document_id))
+            if document.state != Document.State.PUBLISHED:
+                continue  # another run got there first
+            proceed(document, "expire", None, opinion=f"有效期至{document.expires_on:%Y-%m-%d}，已届满")
+            planning.cancel_open_reminders(document)
+            expired.append(document_id)
+    return expired

@@ -7,6 +7,7 @@ lock the row, check the actor, save and write the history in one transaction.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from django.conf import settings
@@ -136,6 +137,17 @@ class Document(ConcurrentTransitionMixin, models.Model):
         return self.current_version.body if self.current_version else ""
 
     @property
+    def filing_due_on(self):
+        """R11: filed with the higher authority within RULE_R11_FILING_DAYS of publication."""
+        if self.published_on is None:
+            return None
+        return self.published_on + dt.timedelta(days=settings.RULE_R11_FILING_DAYS)
+
+    @property
+    def filed_on_time(self):
+        return None if self.filed_on is None else self.filed_on <= self.filing_due_on
+
+    @property
     def is_numbered_kind(self) -> bool:
         """R13: only normative documents are registered, numbered and published."""
         return self.kind == self.Kind.NORMATIVE
@@ -185,6 +197,13 @@ class Document(ConcurrentTransitionMixin, models.Model):
     def publish(self):
         """统一公布 (R7, R10, R12)."""
 
+    @transition(field=state, source=State.REGISTRATION, target=State.REGISTRATION,
+                permission=rules.registrar, conditions=[rules.number_allocated])
+    def void_number(self):
+        """作废编号 (R9): the number stays in the registry as voided; the document may be
+        registered again, or withdrawn."""
+        self.number, self.registered_at = None, None
+
     @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
                 permission=rules.registrar, conditions=[rules.not_yet_filed])
     def file_record(self, *, filed_with, filed_on, reference=""):
@@ -201,10 +220,11 @@ class Document(ConcurrentTransitionMixin, models.Model):
     def expire(self):
         """有效期届满 (R12), run by the periodic task."""
 
-    @transition(field=state, source=[State.DRAFTING, State.PUBLIC_COMMENT, State.LEGALITY_REVIEW],
-                target=State.WITHDRAWN, permission=rules.drafter_of)
+    @transition(field=state,
+                source=[State.DRAFTING, State.PUBLIC_COMMENT, State.LEGALITY_REVIEW, State.REGISTRATION],
+                target=State.WITHDRAWN, permission=rules.drafter_of, conditions=[rules.number_voided_first])
     def withdraw(self):
-        """撤回 by the drafting department."""
+        """撤回 by the drafting department; from registration only once a number is voided (R9)."""
 
 
 def content_hash(body: str) -> str:

@@ -148,6 +148,13 @@ def not_yet_numbered(document):
     return None
 
 
+@rule("R9")
+def number_voided_first(document):
+    if document.number:
+        return Violation("number_not_voided", f"该文件已登记编号{document.number}，须先由登记人员作废编号后方可撤回")
+    return None
+
+
 # --- R10: published before it is used (营商环境条例 Art. 64) --------------------------------
 @rule("R10")
 def number_allocated(document):

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from registry.models import RegistryEntry
+from registry.models import Evaluation, RegistryEntry
 from review.api.serializers import TEXT_MAX
 from review.models import Document
 
@@ -27,13 +27,42 @@ class RepealInput(serializers.Serializer):
     decision_ref = serializers.CharField(max_length=100)
 
 
+class VoidNumberInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=TEXT_MAX)
+
+
+class RecordEvaluationInput(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=Evaluation.Outcome.choices)
+    evaluated_on = serializers.DateField()
+    notes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class EvaluationSerializer(serializers.ModelSerializer):
+    evaluator = serializers.CharField(source="evaluator.username")
+
+    class Meta:
+        model = Evaluation
+        fields = ["id", "document_id", "evaluated_on", "outcome", "notes", "evaluator", "created_at"]
+
+
+class CleanupSerializer(serializers.ModelSerializer):
+    issuer = serializers.CharField(source="issuer.code")
+    evaluation_status = serializers.CharField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "number", "title", "issuer", "published_on", "effective_from", "expires_on",
+                  "evaluation_due_on", "evaluation_status"]
+
+
 class RegistryEntrySerializer(serializers.ModelSerializer):
     issuer = serializers.CharField(source="issuer.code")
     document_id = serializers.IntegerField(allow_null=True)
 
     class Meta:
         model = RegistryEntry
-        fields = ["number", "issuer", "year", "seq", "status", "void_reason", "document_id", "allocated_at"]
+        fields = ["number", "registration_code", "issuer", "year", "seq", "status", "void_reason", "document_id",
+                  "allocated_at"]
 
 
 class PublicDocumentSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 
 from accounts.models import Role
 from registry import selectors as registry_selectors
@@ -29,6 +30,28 @@ register = _transition_view("register", s.RegisterInput, services.document_regis
 publish = _transition_view("publish", s.PublishInput, services.document_publish)
 file_record = _transition_view("file_record", s.FileRecordInput, services.document_file_record)
 repeal = _transition_view("repeal", s.RepealInput, services.document_repeal)
+void_number = _transition_view("void_number", s.VoidNumberInput, services.document_void_number)
+
+
+@extend_schema(request=s.RecordEvaluationInput, responses=s.EvaluationSerializer,
+               operation_id="documents_record_evaluation")
+@api_view(["POST"])
+def record_evaluation(request, id):  # noqa: A002
+    data = s.RecordEvaluationInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    evaluation = services.document_record_evaluation(actor=request.user, document_id=id, **data.validated_data)
+    return Response(s.EvaluationSerializer(evaluation).data, status=201)
+
+
+class CleanupList(generics.ListAPIView):
+    """清理: published documents whose evaluation is due or overdue (R12)."""
+
+    serializer_class = s.CleanupSerializer
+
+    def get_queryset(self):
+        if not self.request.user.has_role(Role.REGISTRAR, Role.AUDITOR):
+            raise PermissionDenied()
+        return registry_selectors.cleanup_listing()
 
 
 class RegistryFilter(django_filters.FilterSet):

@@ -26,6 +26,8 @@ class DocumentSerializer(serializers.ModelSerializer):
     drafting_org = serializers.CharField(source="drafting_org.code", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     overdue = serializers.SerializerMethodField()
+    filing_due_on = serializers.DateField(read_only=True)
+    filed_on_time = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
         model = Document
@@ -37,7 +39,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "review_due_at", "review_due_provisional", "overdue",
             "deliberation_meeting", "deliberated_on", "number", "registered_at",
             "publication_channel", "published_on", "effective_from", "expires_on",
-            "filed_with", "filed_on", "filing_reference", "closing_reason", "repeal_decision_ref",
+            "filing_due_on", "filed_with", "filed_on", "filed_on_time", "filing_reference",
+            "evaluation_due_on", "closing_reason", "repeal_decision_ref",
             "created_at", "updated_at",
         ]
         read_only_fields = fields
