@@ -172,7 +172,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.LEGALITY_REVIEW,
                 target=RETURN_VALUE(State.REGISTRATION, State.REVIEWED),
-                permission=rules.reviewer, conditions=[rules.reviewed_text_is_current])
+                permission=rules.reviewer, conditions=[rules.findings_resolved, rules.reviewed_text_is_current])
     def approve(self):
         """合法 (R6): a normative document goes to registration; other kinds (R13) end here."""
         return State.REGISTRATION if self.is_numbered_kind else State.REVIEWED
@@ -309,6 +309,7 @@ class ReviewFinding(models.Model):
         OPEN = "open", "待确认"
         RESOLVED = "resolved", "已整改"
         NOT_RESOLVED = "not_resolved", "未整改"
+        ADVISORY = "advisory", "建议（随审核通过意见提出）"
 
     review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="finding_rows")
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="findings")

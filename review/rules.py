@@ -113,8 +113,20 @@ def submission_materials_complete(document):
         missing.append("起草说明（含制定依据）")
     if document.comment_closes_on and not document.comment_summary.strip():
         missing.append("征求意见采纳情况")
+    undisposed = document.public_comments.filter(disposition="").count()
+    if undisposed:
+        missing.append(f"{undisposed}条公众意见的处理情况")
     if missing:
         return Violation("materials_incomplete", "报送审核材料不全：缺少" + "、".join(missing))
+    return None
+
+
+# --- R6: a return's findings are followed up before approval (DESIGN §7) --------------------
+@rule("R6")
+def findings_resolved(document):
+    pending = document.findings.filter(status__in=("open", "not_resolved")).count()
+    if pending:
+        return Violation("unresolved_findings", f"此前审核意见中尚有{pending}项审核发现未确认整改，不能审核通过")
     return None
 
 

@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.models import Role
 from review.errors import NotFound
-from review.models import Document, History, PublicComment, ReviewRound, State, Version
+from review.comments import adoption_summary, group_comments
+from review.models import Document, History, PublicComment, ReviewFinding, ReviewRound, State, Version
 from review.rules import today
 
 # What each role sees beyond its own drafts.
@@ -73,3 +74,32 @@ def comments_of(document) -> QuerySet[PublicComment]:
 
 def review_rounds_of(document) -> QuerySet[ReviewRound]:
     return document.review_rounds.select_related("version", "reviewer", "submitted_by").order_by("round_no")
+
+
+def findings_of(document) -> QuerySet[ReviewFinding]:
+    return document.findings.select_related("review_round", "resolved_by").order_by("review_round__round_no", "id")
+
+
+def comment_report(document, *, include_names=False) -> dict:
+    """The disposition report (意见采纳情况): one entry per group of identical or near-identical
+    comments, with its count and answer. Names only for staff; contacts never."""
+    comments = list(comments_of(document))
+    groups = group_comments(comments)
+    labels = dict(PublicComment.Disposition.choices)
+    return {
+        "received": len(comments),
+        "distinct": len(groups),
+        "summary": adoption_summary(comments),
+        "groups": [
+            {
+                "body": g.representative.body,
+                "count": g.count,
+                "disposition": g.representative.disposition,
+                "disposition_display": labels.get(g.representative.disposition, "未处理"),
+                "reason": g.representative.disposition_reason,
+                **({"comment_ids": [c.pk for c in g.members],
+                    "authors": [c.author_name for c in g.members]} if include_names else {}),
+            }
+            for g in groups
+        ],
+    }

@@ -17,8 +17,10 @@ from django_fsm import ConcurrentTransition
 from accounts.models import Organisation, Role
 from notifications import planning
 from review import history, rules, selectors
-from review.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, RuleViolation
-from review.models import Document, PublicComment, ReviewRound, State, Version, content_hash
+from review.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
+from review.models import Document, PublicComment, ReviewFinding, ReviewRound, State, Version, content_hash
+from review.comments import adoption_summary, group_comments
+from review.precheck import run_precheck
 from review.working_days import add_working_days
 
 ROLE_NAMES = dict(Role.choices)
@@ -130,9 +132,10 @@ def _check_validity(validity_years, provisional):
 
 
 def _new_version(document, body, author) -> Version:
+    """A new immutable text version, pre-checked once against R1 (a warning, never a block)."""
     number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    return Version.objects.create(document=document, number=number, body=body,
-                                  sha256=content_hash(body), author=author)
+    return Version.objects.create(document=document, number=number, body=body, sha256=content_hash(body),
+                                  author=author, precheck=[f.as_dict() for f in run_precheck(body)])
 
 
 # --- drafting ------------------------------------------------------------------------------
@@ -219,7 +222,10 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
     document = lock_document(actor, document_id)
     guard(document, "submit_for_review", actor)
     document.drafting_notes = drafting_notes or ""
-    document.comment_summary = comment_summary or ""
+    comments = list(document.public_comments.all())
+    # R4: the comment handling is written from the dispositions unless the drafter writes it.
+    document.comment_summary = (comment_summary or "").strip() or (
+        adoption_summary(comments) if comments or document.comment_closes_on else "")
     document.comment_exemption_reason = exemption_reason or ""
     now = timezone.now()
     due = add_working_days(timezone.localdate(now), settings.RULE_R5_REVIEW_WORKING_DAYS)
@@ -247,17 +253,30 @@ def _clean_opinion(opinion) -> str:
     return opinion
 
 
+def _decide(review_round, *, outcome, opinion, findings, actor) -> None:
+    """Close the round with the written opinion; its findings become rows to be followed up."""
+    review_round.outcome = outcome
+    review_round.opinion = _clean_opinion(opinion)
+    review_round.findings = findings or []  # the opinion as issued, kept verbatim
+    review_round.reviewer, review_round.decided_at = actor, timezone.now()
+    review_round.save()
+    status = ReviewFinding.Status.ADVISORY if outcome == ReviewRound.Outcome.LAWFUL else ReviewFinding.Status.OPEN
+    ReviewFinding.objects.bulk_create([
+        ReviewFinding(review_round=review_round, document_id=review_round.document_id, status=status,
+                      article=f["article"], passage=f.get("passage", ""), basis=f.get("basis", ""),
+                      required_change=f.get("required_change", ""))
+        for f in findings or []
+    ])
+
+
 @transaction.atomic
 def document_approve(*, actor, document_id, opinion, findings=None) -> Document:
-    """合法 (R6): the round records the version it approved; R7 holds from here on."""
+    """合法 (R6): the round records the version it approved; R7 holds from here on. Refused while
+    a finding of an earlier round is not confirmed resolved (``unresolved_findings``)."""
     document = lock_document(actor, document_id)
     guard(document, "approve", actor)
     review_round = _open_round(document)
-    review_round.outcome = ReviewRound.Outcome.LAWFUL
-    review_round.opinion = _clean_opinion(opinion)
-    review_round.findings = findings or []
-    review_round.reviewer, review_round.decided_at = actor, timezone.now()
-    review_round.save()
+    _decide(review_round, outcome=ReviewRound.Outcome.LAWFUL, opinion=opinion, findings=findings, actor=actor)
     document.approved_version = review_round.version
     proceed(document, "approve", actor, opinion=review_round.opinion, version=review_round.version)
     planning.plan_after_approval(document)  # ends the review reminders; plans registration_pending
@@ -272,16 +291,37 @@ def document_return_for_revision(*, actor, document_id, outcome, opinion, findin
     document = lock_document(actor, document_id)
     guard(document, "return_for_revision", actor)
     review_round = _open_round(document)
-    review_round.outcome = outcome
-    review_round.opinion = _clean_opinion(opinion)
-    review_round.findings = findings or []
-    review_round.reviewer, review_round.decided_at = actor, timezone.now()
-    review_round.save()
+    _decide(review_round, outcome=outcome, opinion=opinion, findings=findings, actor=actor)
     label = ReviewRound.Outcome(outcome).label
     proceed(document, "return_for_revision", actor, opinion=f"【{label}】{review_round.opinion}",
             version=review_round.version)
     planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS)
     return document
+
+
+@transaction.atomic
+def finding_resolve(*, actor, document_id, finding_id, status, note="") -> ReviewFinding:
+    """The reviewer confirms, on the new round, whether an earlier finding was dealt with."""
+    document = lock_document(actor, document_id)
+    if not rules.reviewer(document, actor):
+        raise Forbidden("只有合法性审核人员可以确认审核发现的整改情况")
+    if document.state != State.LEGALITY_REVIEW:
+        raise InvalidTransition("只有审核中的文件可以确认整改情况")
+    if status not in (ReviewFinding.Status.RESOLVED, ReviewFinding.Status.NOT_RESOLVED):
+        raise InvalidInput("整改情况须为：已整改或未整改")
+    finding = document.findings.select_for_update().filter(pk=finding_id).first()
+    if finding is None:
+        raise NotFound("审核发现不存在")
+    current_round = _open_round(document)
+    if finding.review_round_id == current_round.pk or finding.status == ReviewFinding.Status.ADVISORY:
+        raise RuleViolation("只能确认此前退回意见中的审核发现", code="invalid_transition")
+    finding.status, finding.resolution_note = status, (note or "").strip()
+    finding.resolved_by, finding.resolved_at, finding.resolved_in_round = actor, timezone.now(), current_round
+    finding.save()
+    history.append(document=document, action="resolve_finding", from_state=document.state, to_state=document.state,
+                   actor=actor, opinion=f"{finding.article}：{finding.get_status_display()}"
+                   + (f"（{finding.resolution_note}）" if finding.resolution_note else ""))
+    return finding
 
 
 @transaction.atomic
@@ -314,3 +354,36 @@ def comment_create(*, document_id, author_name, body, contact="") -> PublicComme
         raise RuleViolation("征求意见期已结束", code="comment_period_closed")
     return PublicComment.objects.create(document=document, author_name=author_name[:100],
                                         contact=(contact or "")[:100], body=body)
+
+
+@transaction.atomic
+def comment_dispose(*, actor, document_id, comment_id, disposition, reason="", apply_to_group=True) -> list[PublicComment]:
+    """意见处理: adopted / partly adopted / not adopted, with a reason unless adopted. By default the
+    same answer goes to every identical or near-identical comment (a mass comment is one point)."""
+    document = lock_document(actor, document_id)
+    if not rules.drafter_of(document, actor):
+        raise Forbidden("只有本文件起草单位的起草人员可以处理公众意见")
+    if document.state not in (State.DRAFTING, State.PUBLIC_COMMENT):
+        raise InvalidTransition("报送审核后不能再修改意见处理情况")
+    if disposition not in PublicComment.Disposition.values:
+        raise InvalidInput("处理情况须为：采纳、部分采纳或未采纳")
+    reason = (reason or "").strip()
+    if disposition != PublicComment.Disposition.ADOPTED and not reason:
+        raise InvalidInput("部分采纳或未采纳的，请说明理由")
+    all_comments = list(document.public_comments.select_for_update().order_by("created_at", "id"))
+    target = next((c for c in all_comments if c.pk == int(comment_id)), None)
+    if target is None:
+        raise NotFound("意见不存在")
+    members = [target]
+    if apply_to_group:
+        members = next(g.members for g in group_comments(all_comments) if target in g.members)
+    now = timezone.now()
+    for comment in members:
+        comment.disposition, comment.disposition_reason = disposition, reason
+        comment.disposed_by, comment.disposed_at = actor, now
+    PublicComment.objects.bulk_update(members, ["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+    label = PublicComment.Disposition(disposition).label
+    history.append(document=document, action="dispose_comment", from_state=document.state, to_state=document.state,
+                   actor=actor, opinion=f"意见#{target.pk}" + (f"等{len(members)}条" if len(members) > 1 else "")
+                   + f"：{label}" + (f"（{reason}）" if reason else ""))
+    return members

@@ -16,5 +16,6 @@ urlpatterns = [
     path("registry/", views.RegistryList.as_view(), name="registry-list"),
     path("public/feed.atom", PublishedDocumentsFeed(), name="public-feed"),
     path("public/documents/", views.PublicDocumentList.as_view(), name="public-document-list"),
+    path("public/documents/<int:pk>/comment-report/", views.public_comment_report, name="public-comment-report"),
     path("public/documents/<int:pk>/", views.PublicDocumentDetail.as_view(), name="public-document-detail"),
 ]

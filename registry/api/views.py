@@ -4,7 +4,7 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from accounts.models import Role
@@ -104,3 +104,14 @@ class PublicDocumentDetail(generics.RetrieveAPIView):
 
     def get_queryset(self):
         return selectors.public_documents()
+
+
+@extend_schema(operation_id="public_document_comment_report")
+@api_view(["GET"])
+@permission_classes([permissions.AllowAny])
+def public_comment_report(request, pk):
+    """公众意见采纳情况, published with the document: grouped, without names or contacts."""
+    document = selectors.public_documents().filter(pk=pk).first()
+    if document is None:
+        raise NotFound()
+    return Response(selectors.comment_report(document))

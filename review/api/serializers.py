@@ -3,7 +3,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import Organisation
-from review.models import Document, History, PublicComment, ReviewRound, Version
+from review.models import Document, History, PublicComment, ReviewFinding, ReviewRound, Version
 from review.rules import today
 
 TEXT_MAX = 20_000
@@ -26,6 +26,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     drafting_org = serializers.CharField(source="drafting_org.code", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     overdue = serializers.SerializerMethodField()
+    precheck_findings = serializers.SerializerMethodField()
     filing_due_on = serializers.DateField(read_only=True)
     filed_on_time = serializers.BooleanField(read_only=True, allow_null=True)
 
@@ -36,7 +37,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "drafting_org", "affects_rights", "business_related", "validity_years", "provisional",
             "comment_opened_on", "comment_closes_on", "comment_short_period_reason",
             "comment_exemption_reason", "drafting_notes", "comment_summary",
-            "review_due_at", "review_due_provisional", "overdue",
+            "review_due_at", "review_due_provisional", "overdue", "precheck_findings",
             "deliberation_meeting", "deliberated_on", "number", "registered_at",
             "publication_channel", "published_on", "effective_from", "expires_on",
             "filing_due_on", "filed_with", "filed_on", "filed_on_time", "filing_reference",
@@ -44,6 +45,11 @@ class DocumentSerializer(serializers.ModelSerializer):
             "created_at", "updated_at",
         ]
         read_only_fields = fields
+
+    def get_precheck_findings(self, document) -> int | None:
+        """How many R1 suspects the pre-check found in the current text."""
+        version = document.current_version
+        return None if version is None or version.precheck is None else len(version.precheck)
 
     def get_overdue(self, document) -> bool:
         return bool(document.state == Document.State.LEGALITY_REVIEW and document.review_due_at
@@ -68,10 +74,14 @@ class DocumentUpdateSerializer(DocumentCreateSerializer):
 
 class VersionSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True)
+    precheck_findings = serializers.SerializerMethodField()
 
     class Meta:
         model = Version
-        fields = ["number", "sha256", "author", "created_at", "body"]
+        fields = ["number", "sha256", "author", "created_at", "precheck_findings", "body"]
+
+    def get_precheck_findings(self, version) -> int | None:
+        return None if version.precheck is None else len(version.precheck)
 
 
 class HistorySerializer(serializers.ModelSerializer):
@@ -85,6 +95,7 @@ class HistorySerializer(serializers.ModelSerializer):
 
 class FindingSerializer(serializers.Serializer):
     article = serializers.CharField(max_length=500)
+    passage = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     basis = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     required_change = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
@@ -106,8 +117,35 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PublicComment
-        fields = ["id", "author_name", "contact", "body", "created_at"]
-        read_only_fields = ["id", "created_at"]
+        fields = ["id", "author_name", "contact", "body", "created_at", "disposition", "disposition_reason",
+                  "disposed_at"]
+        read_only_fields = ["id", "created_at", "disposition", "disposition_reason", "disposed_at"]
+
+
+class DisposeInput(serializers.Serializer):
+    disposition = serializers.ChoiceField(choices=PublicComment.Disposition.choices)
+    reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    apply_to_group = serializers.BooleanField(default=True)
+
+
+class ReviewFindingSerializer(serializers.ModelSerializer):
+    round_no = serializers.IntegerField(source="review_round.round_no", read_only=True)
+    passage_changed = serializers.SerializerMethodField()
+    resolved_by = serializers.CharField(source="resolved_by.username", default=None, read_only=True)
+
+    class Meta:
+        model = ReviewFinding
+        fields = ["id", "round_no", "article", "passage", "basis", "required_change", "status",
+                  "passage_changed", "resolution_note", "resolved_by", "resolved_at"]
+
+    def get_passage_changed(self, finding) -> bool | None:
+        return finding.passage_changed(self.context.get("current_body", ""))
+
+
+class ResolveFindingInput(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[(ReviewFinding.Status.RESOLVED.value, "已整改"),
+                                              (ReviewFinding.Status.NOT_RESOLVED.value, "未整改")])
+    note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 # --- inputs of the transitions (DESIGN §4) ------------------------------------------------

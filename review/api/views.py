@@ -87,10 +87,41 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def precheck(self, request, pk=None):
         """R1 pre-check of the current text: suspect passages for the drafter and the reviewer."""
+        version = self.get_object().current_version
+        findings = version.precheck if version.precheck is not None else [f.as_dict() for f in run_precheck(version.body)]
+        return Response({"version": version.number, "sha256": version.sha256, "findings": findings})
+
+    @extend_schema(responses=s.ReviewFindingSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def findings(self, request, pk=None):
+        """Structured review findings of every round, with whether each quoted passage changed."""
         document = self.get_object()
-        findings = run_precheck(document.body)
-        return Response({"version": document.current_version.number, "sha256": document.current_version.sha256,
-                         "findings": [f.as_dict() for f in findings]})
+        rows = selectors.findings_of(document)
+        return Response(s.ReviewFindingSerializer(rows, many=True, context={"current_body": document.body}).data)
+
+    @extend_schema(request=s.ResolveFindingInput, responses=s.ReviewFindingSerializer)
+    @action(detail=True, methods=["post"], url_path=r"findings/(?P<finding_id>\d+)/resolve")
+    def resolve_finding(self, request, pk=None, finding_id=None):
+        data = s.ResolveFindingInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        finding = services.finding_resolve(actor=request.user, document_id=pk, finding_id=finding_id,
+                                           **data.validated_data)
+        body = selectors.document_for(request.user, pk).body
+        return Response(s.ReviewFindingSerializer(finding, context={"current_body": body}).data)
+
+    @extend_schema(request=s.DisposeInput, responses=s.CommentSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path=r"comments/(?P<comment_id>\d+)/dispose")
+    def dispose_comment(self, request, pk=None, comment_id=None):
+        data = s.DisposeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        comments = services.comment_dispose(actor=request.user, document_id=pk, comment_id=comment_id,
+                                            **data.validated_data)
+        return Response(s.CommentSerializer(comments, many=True).data)
+
+    @action(detail=True, methods=["get"], url_path="comments/summary")
+    def comment_summary(self, request, pk=None):
+        """征求意见采纳情况: de-duplicated groups and the generated summary."""
+        return Response(selectors.comment_report(self.get_object(), include_names=True))
 
     @extend_schema(responses=s.ReviewRoundSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="review-rounds")

@@ -37,6 +37,9 @@ def test_draft_to_published_through_the_api(client_for, users):
     anon = client_for(None)
     r = anon.post(f"/api/documents/{doc['id']}/comments/", {"author_name": "张三", "body": "建议增加收费公示。"}, format="json")
     assert r.status_code == 201
+    r = drafter.post(f"/api/documents/{doc['id']}/comments/{r.json()['id']}/dispose/", {"disposition": "adopted"},
+                     format="json")
+    assert r.status_code == 200 and r.json()[0]["disposition"] == "adopted"
 
     # The period ends; the drafter submits with the comment handling (R4).
     Document.objects.filter(pk=doc["id"]).update(comment_closes_on=today() - dt.timedelta(days=1))
@@ -68,8 +71,9 @@ def test_draft_to_published_through_the_api(client_for, users):
 
     history = drafter.get(f"/api/documents/{doc['id']}/history/").json()["results"]
     assert [h["action"] for h in history] == [
-        "create", "edit", "open_public_comment", "submit_for_review", "approve", "register", "publish", "file_record"]
-    assert history[4]["actor"] == "reviewer" and history[4]["opinion"] == "经审核，合法。"
+        "create", "edit", "open_public_comment", "dispose_comment", "submit_for_review", "approve", "register",
+        "publish", "file_record"]
+    assert history[5]["actor"] == "reviewer" and history[5]["opinion"] == "经审核，合法。"
 
     public = anon.get("/api/public/documents/").json()
     assert [d["number"] for d in public["results"]] == [published["number"]]

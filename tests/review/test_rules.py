@@ -99,12 +99,13 @@ def test_r3_comments_accepted_only_while_open(users, orgs, freeze_today):
     doc = draft(users, orgs)
     closes = add_working_days(today(), 7).date
     services.document_open_public_comment(actor=users["drafter"], document_id=doc.pk, closes_on=closes)
-    services.comment_create(document_id=doc.pk, author_name="李四", body="同意")
+    comment = services.comment_create(document_id=doc.pk, author_name="李四", body="同意")
     freeze_today(closes + dt.timedelta(days=1))
     with pytest.raises(RuleViolation) as err:
         services.comment_create(document_id=doc.pk, author_name="王五", body="迟到的意见")
     assert err.value.code == "comment_period_closed"
-    # After the period the drafter submits with the comment handling, or goes back to drafting.
+    # After the period the drafter answers each comment and submits with the comment handling.
+    services.comment_dispose(actor=users["drafter"], document_id=doc.pk, comment_id=comment.pk, disposition="adopted")
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据",
                                         comment_summary="收到意见1条，已采纳")
     assert Document.objects.get(pk=doc.pk).state == "legality_review"
@@ -118,14 +119,29 @@ def test_r4_drafting_notes_required(users, orgs):
     assert err.value.code == "materials_incomplete" and "起草说明" in err.value.message
 
 
-def test_r4_comment_handling_required_after_a_comment_period(users, orgs, freeze_today):
+def test_r4_every_comment_answered_before_submission(users, orgs, freeze_today):
+    doc = draft(users, orgs)
+    closes = add_working_days(today(), 7).date
+    services.document_open_public_comment(actor=users["drafter"], document_id=doc.pk, closes_on=closes)
+    comment = services.comment_create(document_id=doc.pk, author_name="李四", body="建议删除第三条")
+    freeze_today(closes + dt.timedelta(days=1))
+    with pytest.raises(RuleViolation) as err:
+        services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
+    assert err.value.code == "materials_incomplete" and "1条公众意见的处理情况" in err.value.message
+    services.comment_dispose(actor=users["drafter"], document_id=doc.pk, comment_id=comment.pk,
+                             disposition="not_adopted", reason="第三条有上位法依据")
+    services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
+    # the comment handling (R4) was written from the dispositions
+    assert "未采纳1条" in Document.objects.get(pk=doc.pk).review_rounds.get().comment_summary
+
+
+def test_r4_a_period_without_comments_says_so(users, orgs, freeze_today):
     doc = draft(users, orgs)
     closes = add_working_days(today(), 7).date
     services.document_open_public_comment(actor=users["drafter"], document_id=doc.pk, closes_on=closes)
     freeze_today(closes + dt.timedelta(days=1))
-    with pytest.raises(RuleViolation) as err:
-        services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
-    assert err.value.code == "materials_incomplete" and "征求意见采纳情况" in err.value.message
+    services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
+    assert Document.objects.get(pk=doc.pk).comment_summary == "公开征求意见期间未收到意见。"
 
 
 # --- R5: the review clock --------------------------------------------------------------------
