@@ -5,6 +5,7 @@ from rest_framework import serializers
 from accounts.models import Organisation
 from review.models import Document, History, PublicComment, ReviewFinding, ReviewRound, Version
 from review.rules import today
+from review.working_days import Calendar
 
 TEXT_MAX = 20_000
 
@@ -27,6 +28,7 @@ class DocumentSerializer(serializers.ModelSerializer):
     state_display = serializers.CharField(source="get_state_display", read_only=True)
     overdue = serializers.SerializerMethodField()
     precheck_findings = serializers.SerializerMethodField()
+    review_working_days_left = serializers.SerializerMethodField()
     filing_due_on = serializers.DateField(read_only=True)
     filed_on_time = serializers.BooleanField(read_only=True, allow_null=True)
 
@@ -37,7 +39,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "drafting_org", "affects_rights", "business_related", "validity_years", "provisional",
             "comment_opened_on", "comment_closes_on", "comment_short_period_reason",
             "comment_exemption_reason", "drafting_notes", "comment_summary",
-            "review_due_at", "review_due_provisional", "overdue", "precheck_findings",
+            "review_due_at", "review_due_provisional", "review_working_days_left", "overdue", "precheck_findings",
             "deliberation_meeting", "deliberated_on", "number", "registered_at",
             "publication_channel", "published_on", "effective_from", "expires_on",
             "filing_due_on", "filed_with", "filed_on", "filed_on_time", "filing_reference",
@@ -50,6 +52,15 @@ class DocumentSerializer(serializers.ModelSerializer):
         """How many R1 suspects the pre-check found in the current text."""
         version = document.current_version
         return None if version is None or version.precheck is None else len(version.precheck)
+
+    def get_review_working_days_left(self, document) -> int | None:
+        """R5: working days from today to the due date while in review; negative when overdue."""
+        if document.state != Document.State.LEGALITY_REVIEW or document.review_due_at is None:
+            return None
+        root = self.root  # one calendar read per response, shared by every row of a list
+        if not hasattr(root, "_calendar"):
+            root._calendar = Calendar()
+        return root._calendar.count_working_days(today(), document.review_due_at)[0]
 
     def get_overdue(self, document) -> bool:
         return bool(document.state == Document.State.LEGALITY_REVIEW and document.review_due_at

@@ -146,7 +146,7 @@ def test_r4_a_period_without_comments_says_so(users, orgs, freeze_today):
 
 # --- R5: the review clock --------------------------------------------------------------------
 def test_r5_due_in_fifteen_working_days_and_a_new_round_on_resubmission(users, orgs, freeze_today):
-    freeze_today(dt.date(2026, 9, 24))  # National Day week ahead: 10-01..10-08 off, 09-28 and 10-11 worked
+    freeze_today(dt.date(2026, 9, 24))  # National Day week ahead: 10-01..10-07 off, Saturday 10-10 worked
     doc = draft(users, orgs, affects_rights=False)
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
     doc = Document.objects.get(pk=doc.pk)

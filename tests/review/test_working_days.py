@@ -35,3 +35,39 @@ def test_an_imported_schedule_takes_effect():
     assert is_workday(dt.date(2027, 1, 5)) == (True, False)
     assert add_working_days(dt.date(2026, 12, 30), 2).date == dt.date(2027, 1, 5)
     assert add_working_days(dt.date(2026, 12, 30), 2).provisional is False
+
+
+def test_working_days_left_in_the_api(client_for, make_document, freeze_today):
+    freeze_today(dt.date(2026, 9, 24))
+    doc = make_document("submitted")  # due 2026-10-22
+    client = client_for("reviewer")
+    assert client.get(f"/api/documents/{doc.pk}/").json()["review_working_days_left"] == 15
+    freeze_today(dt.date(2026, 10, 9))  # Friday after National Day: Saturday 10-10 is worked, so 10 left
+    assert client.get(f"/api/documents/{doc.pk}/").json()["review_working_days_left"] == 10
+    freeze_today(dt.date(2026, 10, 26))
+    body = client.get(f"/api/documents/{doc.pk}/").json()
+    assert body["review_working_days_left"] == -2 and body["overdue"] is True
+
+
+def test_next_years_holiday_schedule_is_known():
+    """Not a failure but a loud warning: after 1 December, import next year's schedule
+    (manage.py import_holidays YEAR FILE) or due dates in January are provisional."""
+    import warnings
+
+    from review.rules import today
+
+    now = today()
+    if (now.month, now.day) < (12, 1):
+        return
+    next_year = now.year + 1
+    known = HolidayOverride.objects.filter(date__year=next_year).exists()
+    if not known:
+        try:
+            import chinese_calendar
+
+            chinese_calendar.is_workday(dt.date(next_year, 1, 2))
+            known = True
+        except NotImplementedError:
+            pass
+    if not known:
+        warnings.warn(f"{next_year}年节假日安排尚未导入：请运行 manage.py import_holidays {next_year} FILE", stacklevel=1)
