@@ -39,12 +39,14 @@ INSTALLED_APPS = [
     "review",
     "notifications",
     "registry",
+    "web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "web.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -66,6 +68,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "web.views.unread_count",
             ],
         },
     },
@@ -94,6 +97,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
+# WhiteNoise serves static files in every mode (no separate web server needed for the demo);
+# from the app folders directly, so that `collectstatic` is optional.
+WHITENOISE_USE_FINDERS = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:login"
 
 # A normative document is a few thousand characters; 2.5 MB requests are refused with 413.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000

@@ -7,6 +7,7 @@ from review.working_days import add_months
 from registry.models import RegistryEntry
 from review.models import Document
 from review.rules import today as local_today
+from review.selectors import documents_visible_to
 
 
 def registry_entries_visible_to(user) -> QuerySet[RegistryEntry]:
@@ -28,3 +29,18 @@ def cleanup_listing(today=None) -> QuerySet[Document]:
                 When(evaluation_due_on__lte=overdue_if_due_by, then=Value("overdue")),
                 default=Value("due"), output_field=CharField()))
             .order_by("evaluation_due_on", "id"))
+
+
+TODO_LIMIT = 50
+
+
+def registrar_todo(user) -> dict:
+    visible = documents_visible_to(user).defer("current_version__body")
+    awaiting = visible.filter(state=Document.State.REGISTRATION)
+    return {
+        "awaiting_number": list(awaiting.filter(number__isnull=True).order_by("updated_at")[:TODO_LIMIT]),
+        "awaiting_publication": list(awaiting.filter(number__isnull=False).order_by("registered_at")[:TODO_LIMIT]),
+        "filings_due": list(visible.filter(state=Document.State.PUBLISHED, filed_on__isnull=True)
+                            .order_by("published_on", "id")[:TODO_LIMIT]),
+        "cleanup": list(cleanup_listing().defer("current_version__body")[:TODO_LIMIT]),
+    }

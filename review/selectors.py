@@ -1,7 +1,7 @@
 """Every read the API and the pages share. Visibility (DESIGN §3) is decided here, once."""
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from accounts.models import Role
 from review.errors import NotFound
@@ -103,3 +103,45 @@ def comment_report(document, *, include_names=False) -> dict:
             for g in groups
         ],
     }
+
+
+# --- the to-do lists of the pages (bounded: a fixed number of queries whatever the volume) --
+TODO_LIMIT = 50
+
+
+def _light(qs: QuerySet[Document]) -> QuerySet[Document]:
+    """List rows without the full text (a draft can be long; lists never show it)."""
+    return qs.defer("current_version__body")
+
+
+def drafter_todo(user) -> dict:
+    mine = documents_visible_to(user)
+    last_return = ReviewRound.objects.filter(document=OuterRef("pk")).exclude(outcome="").order_by("-round_no")
+    returned = (_light(mine.filter(state=State.DRAFTING, review_rounds__isnull=False))
+                .annotate(last_outcome=Subquery(last_return.values("outcome")[:1]),
+                          last_opinion=Subquery(last_return.values("opinion")[:1]),
+                          last_decided_at=Subquery(last_return.values("decided_at")[:1]))
+                .distinct().order_by("-last_decided_at")[:TODO_LIMIT])
+    return {
+        "counts": state_counts(mine),
+        "returned": list(returned),
+        "drafts": list(_light(mine.filter(state=State.DRAFTING, review_rounds__isnull=True)).order_by("-updated_at")[:TODO_LIMIT]),
+        "in_comment": list(_light(mine.filter(state=State.PUBLIC_COMMENT)).order_by("comment_closes_on")[:TODO_LIMIT]),
+        "in_review": list(_light(mine.filter(state=State.LEGALITY_REVIEW)).order_by("review_due_at")[:TODO_LIMIT]),
+    }
+
+
+def review_queue(user) -> list[Document]:
+    """The reviewer's queue, soonest due first."""
+    return list(_light(documents_visible_to(user).filter(state=State.LEGALITY_REVIEW))
+                .order_by("review_due_at", "id")[:TODO_LIMIT])
+
+
+def state_counts(qs: QuerySet[Document]) -> dict[str, int]:
+    rows = dict(qs.order_by().values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    return {value: rows.get(value, 0) for value in State.values}
+
+
+def documents_open_for_comment() -> QuerySet[Document]:
+    """Drafts out for public comment whose period has not closed (for the portal)."""
+    return _base().filter(state=State.PUBLIC_COMMENT, comment_closes_on__gte=today()).order_by("comment_closes_on", "id")

@@ -85,7 +85,8 @@ ACTION_NAMES = {
     "close_public_comment": "结束征求意见", "submit_for_review": "报送合法性审核",
     "approve": "审核通过", "return_for_revision": "退回修改", "register": "统一登记编号",
     "publish": "统一公布", "file_record": "备案", "repeal": "废止", "expire": "失效",
-    "withdraw": "撤回",
+    "withdraw": "撤回", "void_number": "作废编号", "dispose_comment": "处理公众意见",
+    "resolve_finding": "确认审核发现整改情况", "record_evaluation": "记录实施评估",
 }
 
 _WHO_MAY = {

@@ -1,0 +1,116 @@
+"""Page forms. Field rules stay thin: the services decide (and their Chinese messages show)."""
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organisation
+from registry.models import Evaluation
+from review.models import Document, PublicComment, ReviewFinding, ReviewRound
+
+DATE = forms.DateInput(attrs={"type": "date"})
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=settings.MAX_TITLE_LENGTH)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Document.Kind.choices, initial=Document.Kind.NORMATIVE)
+    issuer = forms.ModelChoiceField(
+        label=_("Issuing authority"), queryset=Organisation.objects.exclude(number_prefix="").order_by("code"),
+        to_field_name="code")
+    affects_rights = forms.BooleanField(label=_("Affects the rights and duties of citizens or organisations"),
+                                        required=False, initial=True)
+    business_related = forms.BooleanField(label=_("Closely tied to business activity"), required=False)
+    validity_years = forms.IntegerField(label=_("Validity (years)"), required=False, min_value=1, max_value=5)
+    provisional = forms.BooleanField(label=_("Provisional or trial (暂行/试行)"), required=False)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}),
+                           max_length=settings.MAX_BODY_CHARS, strip=False)
+
+
+class OpenPublicCommentForm(forms.Form):
+    closes_on = forms.DateField(label=_("Comment period closes on"), widget=DATE)
+    short_period_reason = forms.CharField(label=_("Reason for a shorter period (if any)"), required=False, widget=TEXT)
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class SubmitForReviewForm(forms.Form):
+    drafting_notes = forms.CharField(label=_("Drafting explanation, with the legal basis"), widget=TEXT)
+    comment_summary = forms.CharField(
+        label=_("How the comments were handled (left empty: written from the dispositions)"),
+        required=False, widget=TEXT)
+    exemption_reason = forms.CharField(label=_("Reason for not consulting the public (if any)"), required=False,
+                                       widget=TEXT)
+
+
+class FindingForm(forms.Form):
+    article = forms.CharField(label=_("Article"), max_length=500, required=False)
+    passage = forms.CharField(label=_("Passage quoted"), required=False)
+    basis = forms.CharField(label=_("Legal basis"), required=False)
+    required_change = forms.CharField(label=_("Required change"), required=False)
+
+
+FindingFormSet = forms.formset_factory(FindingForm, extra=2)
+
+
+class ApproveForm(forms.Form):
+    opinion = forms.CharField(label=_("Written review opinion"), widget=TEXT)
+
+
+class ReturnForRevisionForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[(o.value, o.label) for o in ReviewRound.RETURN_OUTCOMES])
+    opinion = forms.CharField(label=_("Written review opinion"), widget=TEXT)
+
+
+class RegisterForm(forms.Form):
+    meeting = forms.CharField(label=_("Deliberating meeting"), max_length=200)
+    deliberated_on = forms.DateField(label=_("Deliberated on"), widget=DATE)
+
+
+class PublishForm(forms.Form):
+    channel = forms.ChoiceField(label=_("Channel"), choices=Document.Channel.choices)
+    published_on = forms.DateField(label=_("Published on (empty: today)"), required=False, widget=DATE)
+    effective_from = forms.DateField(label=_("In force from (empty: publication day)"), required=False, widget=DATE)
+
+
+class FileRecordForm(forms.Form):
+    filed_with = forms.CharField(label=_("Filed with"), max_length=200)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DATE)
+    reference = forms.CharField(label=_("Receipt reference"), max_length=100, required=False)
+
+
+class RepealForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+    decision_ref = forms.CharField(label=_("Reference of the repeal decision"), max_length=100)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=TEXT)
+
+
+class DisposeForm(forms.Form):
+    disposition = forms.ChoiceField(label=_("Disposition"), choices=PublicComment.Disposition.choices)
+    reason = forms.CharField(label=_("Reason"), required=False)
+
+
+class ResolveFindingForm(forms.Form):
+    status = forms.ChoiceField(label=_("Confirmed as"), choices=[
+        (ReviewFinding.Status.RESOLVED.value, ReviewFinding.Status.RESOLVED.label),
+        (ReviewFinding.Status.NOT_RESOLVED.value, ReviewFinding.Status.NOT_RESOLVED.label)])
+    note = forms.CharField(label=_("Note"), required=False)
+
+
+class EvaluationForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Evaluation.Outcome.choices)
+    evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DATE)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
+
+
+class PublicCommentForm(forms.Form):
+    author_name = forms.CharField(label=_("Name (person or organisation)"), max_length=100)
+    contact = forms.CharField(label=_("Contact (optional)"), max_length=100, required=False)
+    body = forms.CharField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
+    # Anti-spam: a field people never see and robots fill in.
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={
+        "autocomplete": "off", "tabindex": "-1", "class": "hp"}))

@@ -1,0 +1,53 @@
+"""The public portal (no login): published documents with their numbers and full text, search,
+the Atom feed, and the drafts out for public comment with a comment form (CSRF on, honeypot)."""
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from review import selectors, services
+from review.errors import DomainError
+from review.models import State
+from review.rules import today
+from web import forms
+
+
+def portal(request):
+    q = request.GET.get("q", "").strip()[:100]
+    documents = selectors.public_documents().defer("current_version__body")
+    if q:
+        documents = documents.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    page = Paginator(documents, 20).get_page(request.GET.get("page"))
+    consultations = list(selectors.documents_open_for_comment().defer("current_version__body")[:10])
+    return render(request, "web/public/portal.html", {"page": page, "q": q, "consultations": consultations})
+
+
+def public_document(request, pk):
+    document = selectors.public_documents().filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    report = selectors.comment_report(document) if document.comment_closes_on else None
+    return render(request, "web/public/document.html", {"document": document, "report": report})
+
+
+def consultation(request, pk):
+    document = selectors.documents_open_for_comment().filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    form = forms.PublicCommentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data.pop("website"):
+            # A robot filled in the hidden field: answer as if accepted, store nothing.
+            messages.success(request, _("Thank you: your comment has been received."))
+            return redirect("web:consultation", pk)
+        try:
+            services.comment_create(document_id=pk, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Thank you: your comment has been received."))
+            return redirect("web:consultation", pk)
+    return render(request, "web/public/consultation.html", {"document": document, "form": form, "today": today()},
+                  status=400 if request.method == "POST" else 200)

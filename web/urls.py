@@ -1,0 +1,26 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from web import public_views, views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("documents/new/", views.document_create, name="document-create"),
+    path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("documents/<int:pk>/edit/", views.document_edit, name="document-edit"),
+    path("documents/<int:pk>/do/<str:action>/", views.document_act, name="document-act"),
+    path("documents/<int:pk>/comments/<int:comment_id>/dispose/", views.comment_dispose, name="comment-dispose"),
+    path("documents/<int:pk>/findings/<int:finding_id>/resolve/", views.finding_resolve, name="finding-resolve"),
+    path("documents/<int:pk>/evaluation/", views.evaluation_record, name="evaluation-record"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("audit/verify/", views.audit_verify, name="audit-verify"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/<int:message_id>/read/", views.inbox_read, name="inbox-read"),
+    path("public/", public_views.portal, name="portal"),
+    path("public/documents/<int:pk>/", public_views.public_document, name="public-document"),
+    path("public/consultations/<int:pk>/", public_views.consultation, name="consultation"),
+]

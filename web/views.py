@@ -1,0 +1,330 @@
+"""Staff pages: each role's home with its to-do list (待办), the document page with the acts the
+user may take now, the dashboard and the inbox. Reads come from the selectors, writes go
+through the services; a refused act shows the service's Chinese message and changes nothing."""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import Organisation, Role
+from notifications.models import InboxMessage
+from registry import reports
+from registry import selectors as registry_selectors
+from registry import services as registry_services
+from review import selectors, services
+from review.api.filters import DocumentFilter
+from review.errors import DomainError
+from review.history import verify_chain
+from review.models import Document, ReviewRound, State
+from review.rules import today
+from review.working_days import Calendar
+from web import actions, charts, forms
+
+
+# --- home ----------------------------------------------------------------------------------
+@login_required
+def home(request):
+    role = request.user.role
+    if role == Role.DRAFTER:
+        todo = selectors.drafter_todo(request.user)
+        for doc in todo["returned"]:
+            doc.last_outcome_label = ReviewRound.Outcome(doc.last_outcome).label if doc.last_outcome else ""
+        state_rows = [(value, label, todo["counts"][value]) for value, label in State.choices]
+        return render(request, "web/home_drafter.html", {"todo": todo, "state_rows": state_rows, "today": today()})
+    if role == Role.REVIEWER:
+        queue = selectors.review_queue(request.user)
+        calendar = Calendar()
+        for doc in queue:
+            doc.days_left = calendar.count_working_days(today(), doc.review_due_at)[0] if doc.review_due_at else None
+            doc.days_overdue = -doc.days_left if doc.days_left is not None else None
+        return render(request, "web/home_reviewer.html", {"queue": queue})
+    if role == Role.REGISTRAR:
+        return render(request, "web/home_registrar.html", {"todo": registry_selectors.registrar_todo(request.user),
+                                                           "today": today()})
+    if role == Role.AUDITOR:
+        return auditor_home(request)
+    raise PermissionDenied(_("Your account has no role yet; ask the administrator."))
+
+
+def auditor_home(request):
+    listing = DocumentFilter(request.GET or None, queryset=selectors.documents_visible_to(request.user)
+                             .defer("current_version__body").order_by("-updated_at", "-id"))
+    page = Paginator(listing.qs if listing.is_valid() else Document.objects.none(), 50).get_page(request.GET.get("page"))
+    year = today().year
+    figures = reports.annual_figures(year)
+    return render(request, "web/home_auditor.html", {
+        "filter": listing, "page": page, "figures": figures, "paragraphs": reports.annual_paragraphs(figures),
+        "states": State.choices, "kinds": Document.Kind.choices,
+        "organisations": Organisation.objects.order_by("code"), "query": request.GET.urlencode(),
+    })
+
+
+@login_required
+def audit_verify(request):
+    if request.user.role != Role.AUDITOR:
+        raise PermissionDenied
+    return render(request, "web/audit_verify.html", {"report": verify_chain()})
+
+
+# --- documents -----------------------------------------------------------------------------
+def _document_or_403(user, document_id) -> Document:
+    try:
+        return selectors.document_for(user, document_id)
+    except DomainError:
+        if Document.objects.filter(pk=document_id).exists():
+            raise PermissionDenied(_("You may not open this document."))
+        raise Http404
+
+
+@login_required
+def document_create(request):
+    if request.user.role != Role.DRAFTER:
+        raise PermissionDenied(_("Only drafters create documents."))
+    form = forms.DocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            doc = services.document_create(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect("web:document", doc.pk)
+    return render(request, "web/document_form.html", {"form": form, "creating": True},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def document_edit(request, pk):
+    doc = _document_or_403(request.user, pk)
+    if not actions.may_edit(doc, request.user):
+        raise PermissionDenied(_("Only the drafting department edits a document, and only while drafting."))
+    initial = {"title": doc.title, "kind": doc.kind, "issuer": doc.issuer, "affects_rights": doc.affects_rights,
+               "business_related": doc.business_related, "validity_years": doc.validity_years,
+               "provisional": doc.provisional, "body": doc.body}
+    form = forms.DocumentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.document_update(actor=request.user, document_id=pk, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("web:document", pk)
+    return render(request, "web/document_form.html", {"form": form, "document": doc},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _highlighted(body: str, findings: list[dict]) -> str:
+    """The text with the pre-check's passages marked, escaped piece by piece."""
+    out, pos = [], 0
+    for f in sorted(findings or [], key=lambda f: f["start"]):
+        if f["start"] < pos:
+            continue
+        out.append(escape(body[pos:f["start"]]))
+        out.append(f'<mark class="finding" title="{escape(f["rule"])}：{escape(f["explanation"])}">'
+                   f'{escape(body[f["start"]:f["end"]])}</mark>')
+        pos = f["end"]
+    out.append(escape(body[pos:]))
+    return mark_safe("".join(out))
+
+
+def _diff(versions, spec):
+    if not spec or len(versions) < 2:
+        return None
+    by_number = {v.number: v for v in versions}
+    try:
+        a, b = (by_number[int(x)] for x in spec.split(","))
+    except (ValueError, KeyError):
+        return None
+    table = difflib.HtmlDiff(wrapcolumn=50).make_table(a.body.splitlines(), b.body.splitlines(),
+                                                       f"v{a.number}", f"v{b.number}", context=True, numlines=2)
+    return {"from": a.number, "to": b.number, "table": mark_safe(table)}
+
+
+def _document_context(request, doc, *, forms_by_action=None, error=None):
+    versions = list(selectors.versions_of(doc))
+    current = next((v for v in versions if v.pk == doc.current_version_id), None)
+    comments = list(selectors.comments_of(doc))
+    offered = actions.offered_actions(doc, request.user)
+    forms_by_action = forms_by_action or {}
+    return {
+        "document": doc,
+        "body_html": _highlighted(doc.body, current.precheck if current else []),
+        "precheck": (current.precheck or []) if current else [],
+        "versions": versions,
+        "diff": _diff(versions, request.GET.get("diff")),
+        "rounds": list(selectors.review_rounds_of(doc)),
+        "findings": list(selectors.findings_of(doc)),
+        "comments": comments,
+        "comment_report": selectors.comment_report(doc, include_names=True) if comments else None,
+        "history": _labelled(selectors.history_of(doc)),
+        "actions": [(a, forms_by_action.get(a.name) or a.form(prefix=a.name),
+                     forms.FindingFormSet(prefix=f"{a.name}-findings") if a.with_findings else None)
+                    for a in offered],
+        "may_edit": actions.may_edit(doc, request.user),
+        "may_dispose": actions.may_dispose_comments(doc, request.user),
+        "may_resolve": actions.may_resolve_findings(doc, request.user),
+        "may_evaluate": actions.may_record_evaluation(doc, request.user),
+        "dispose_form": forms.DisposeForm(), "resolve_form": forms.ResolveFindingForm(),
+        "evaluation_form": forms.EvaluationForm(initial={"evaluated_on": today()}),
+        "error": error,
+    }
+
+
+STATE_LABELS = dict(State.choices)
+
+
+def _labelled(history):
+    rows = list(history)
+    for row in rows:
+        row.action_label = services.ACTION_NAMES.get(row.action, row.action)
+        row.from_label = STATE_LABELS.get(row.from_state, row.from_state)
+        row.to_label = STATE_LABELS.get(row.to_state, row.to_state)
+    return rows
+
+
+@login_required
+def document_detail(request, pk):
+    doc = _document_or_403(request.user, pk)
+    return render(request, "web/document_detail.html", _document_context(request, doc))
+
+
+def _refused(request, pk, error, form_name=None, form=None):
+    doc = _document_or_403(request.user, pk)
+    context = _document_context(request, doc, forms_by_action={form_name: form} if form_name else None,
+                                error=error.message)
+    messages.error(request, error.message)
+    return render(request, "web/document_detail.html", context, status=error.status)
+
+
+@login_required
+@require_POST
+def document_act(request, pk, action):
+    act = actions.BY_NAME.get(action)
+    if act is None:
+        raise Http404
+    doc = _document_or_403(request.user, pk)
+    form = act.form(request.POST, prefix=act.name)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the fields marked below."))
+        context = _document_context(request, doc, forms_by_action={act.name: form})
+        return render(request, "web/document_detail.html", context, status=400)
+    kwargs = dict(form.cleaned_data)
+    if act.with_findings:
+        findings = forms.FindingFormSet(request.POST, prefix=f"{act.name}-findings")
+        kwargs["findings"] = [f.cleaned_data for f in findings if f.is_valid() and f.cleaned_data.get("article")] \
+            if findings.is_valid() else []
+    try:
+        act.service(actor=request.user, document_id=pk, **kwargs)
+    except DomainError as error:
+        return _refused(request, pk, error, act.name, form)
+    messages.success(request, _("Done: %(action)s.") % {"action": act.label})
+    return redirect("web:document", pk)
+
+
+@login_required
+@require_POST
+def comment_dispose(request, pk, comment_id):
+    form = forms.DisposeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose a disposition."))
+        return redirect("web:document", pk)
+    try:
+        services.comment_dispose(actor=request.user, document_id=pk, comment_id=comment_id, **form.cleaned_data)
+    except DomainError as error:
+        return _refused(request, pk, error)
+    messages.success(request, _("Disposition recorded."))
+    return redirect("web:document", pk)
+
+
+@login_required
+@require_POST
+def finding_resolve(request, pk, finding_id):
+    form = forms.ResolveFindingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please choose resolved or not resolved."))
+        return redirect("web:document", pk)
+    try:
+        services.finding_resolve(actor=request.user, document_id=pk, finding_id=finding_id, **form.cleaned_data)
+    except DomainError as error:
+        return _refused(request, pk, error)
+    messages.success(request, _("Finding confirmed."))
+    return redirect("web:document", pk)
+
+
+@login_required
+@require_POST
+def evaluation_record(request, pk):
+    form = forms.EvaluationForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please correct the evaluation form."))
+        return redirect("web:document", pk)
+    try:
+        registry_services.document_record_evaluation(actor=request.user, document_id=pk, **form.cleaned_data)
+    except DomainError as error:
+        return _refused(request, pk, error)
+    messages.success(request, _("Evaluation recorded."))
+    return redirect("web:document", pk)
+
+
+# --- dashboard -----------------------------------------------------------------------------
+@login_required
+def dashboard(request):
+    if request.user.role not in (Role.REGISTRAR, Role.AUDITOR):
+        raise PermissionDenied
+    year_param = request.GET.get("year", "")
+    year = int(year_param) if year_param.isdigit() and 1900 <= int(year_param) <= 9999 else today().year
+    counts = selectors.state_counts(Document.objects.all())
+    by_month = defaultdict(lambda: [0, 0])
+    for decided_at, due_on in ReviewRound.objects.filter(decided_at__year=year).exclude(
+            outcome__in=["", ReviewRound.Outcome.WITHDRAWN]).values_list("decided_at", "due_on"):
+        month = timezone.localtime(decided_at).month
+        by_month[month][0] += 1
+        by_month[month][1] += timezone.localdate(decided_at) <= due_on
+    review_rate = [(f"{m}月", (by_month[m][1] / by_month[m][0]) if by_month[m][0] else 0) for m in range(1, 13)]
+    figures = reports.annual_figures(year)
+    filing_rate = figures["filed_on_time"] / figures["filed"] if figures["filed"] else 0
+    return render(request, "web/dashboard.html", {
+        "year": year,
+        "states_chart": charts.bars([(label, counts[value]) for value, label in State.choices]),
+        "review_chart": charts.bars(review_rate, percent=True),
+        "filing_chart": charts.bars([(_("Filed on time"), filing_rate)], width=200, percent=True),
+        "figures": figures,
+    })
+
+
+# --- inbox ---------------------------------------------------------------------------------
+@login_required
+def inbox(request):
+    rows = (InboxMessage.objects.filter(recipient=request.user).select_related("document")
+            .order_by(F("read_at").asc(nulls_first=True), "-created_at")[:100])
+    return render(request, "web/inbox.html", {"messages_list": rows})
+
+
+@login_required
+@require_POST
+def inbox_read(request, message_id):
+    InboxMessage.objects.filter(recipient=request.user, pk=message_id, read_at__isnull=True).update(
+        read_at=timezone.now())
+    return redirect("web:inbox")
+
+
+def unread_count(request):
+    """Context processor: the inbox badge in the header (one query on staff pages)."""
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    return {"unread_count": lambda: InboxMessage.objects.filter(recipient=request.user, read_at__isnull=True).count()}
