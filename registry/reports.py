@@ -37,6 +37,8 @@ def annual_figures(year: int) -> dict:
         "filed": filed.count(),
         "filed_on_time": filed_on_time.count(),
         "comments_received": PublicComment.objects.filter(created_at__year=year).count(),
+        "comments_adopted": PublicComment.objects.filter(
+            created_at__year=year, disposition__in=["adopted", "partly_adopted"]).count(),
     }
 
 
@@ -53,7 +55,7 @@ def annual_paragraphs(figures: dict) -> list[str]:
         f"全年统一登记、统一编号、统一公布规范性文件{f['normative_documents_published']}件，"
         f"报送备案{f['filed']}件，其中按时备案{f['filed_on_time']}件"
         f"（及时率{rate(f['filed_on_time'], f['filed'])}）。",
-        f"公开征求意见共收到公众意见{f['comments_received']}条。",
+        f"公开征求意见共收到公众意见{f['comments_received']}条，采纳（含部分采纳）{f['comments_adopted']}条。",
     ]
 
 
@@ -65,6 +67,7 @@ FIGURE_LABELS = [
     ("filed", "报送备案（件）"),
     ("filed_on_time", "按时备案（件）"),
     ("comments_received", "收到公众意见（条）"),
+    ("comments_adopted", "采纳（含部分采纳）公众意见（条）"),
 ]
 
 

@@ -89,6 +89,7 @@ def test_annual_figures_match_independent_counts(client_for, world):
     assert figures["returned"] == {"lawful_with_changes": 0, "unlawful": 1, "materials_missing": 0}
     assert figures["normative_documents_published"] == Document.objects.filter(state="published").count() == 1
     assert figures["reviews_on_time"] == 2
+    assert (figures["comments_received"], figures["comments_adopted"]) == (0, 0)
     assert figures["paragraphs"][0].startswith(f"{year}年，全市共审查规范性文件2件")
     assert client_for("auditor").get("/api/stats/annual/?year=abc").status_code == 400
 
