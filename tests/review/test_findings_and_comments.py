@@ -130,6 +130,10 @@ def test_mass_comments_are_one_point_with_a_count_and_the_summary_follows_the_di
     counts = {d: PublicComment.objects.filter(document=doc, disposition=d).count()
               for d in ("adopted", "partly_adopted", "not_adopted")}
     assert counts == {"adopted": 30, "partly_adopted": 1, "not_adopted": 1}
+    from registry.reports import annual_figures
+
+    figures = annual_figures(PublicComment.objects.first().created_at.year)
+    assert (figures["comments_received"], figures["comments_adopted"]) == (32, 31)
     r = post(drafter, f"/api/documents/{doc.pk}/submit-for-review/", {"drafting_notes": "依据"})
     assert r.status_code == 200
     summary = Document.objects.get(pk=doc.pk).comment_summary
