@@ -5,6 +5,7 @@ REDIS_URL     absent: Celery uses a filesystem broker under var/ (no server need
 Rule limits (DESIGN §1) are settings named after their rule id, so that another province or a
 changed rule needs no code change: grep ``RULE_R5`` to find the review clock, etc.
 """
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -20,9 +21,33 @@ def env_bool(name, default=False):
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-insecure-key-change-me-in-production")
-DEBUG = env_bool("DJANGO_DEBUG", False)
-ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
+PRODUCTION = DJANGO_ENV == "production"
+_DEV_SECRET = "dev-insecure-key-change-me-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
+DEBUG = env_bool("DJANGO_DEBUG", False) and not PRODUCTION
+ALLOWED_HOSTS = [h for h in os.environ.get(
+    "DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver").split(",") if h]
+if PRODUCTION:
+    # Refuse to start rather than run a government system with a guessable key or open hosts.
+    from django.core.exceptions import ImproperlyConfigured
+
+    if len(SECRET_KEY) < 50 or SECRET_KEY == _DEV_SECRET:
+        raise ImproperlyConfigured("DJANGO_ENV=production needs DJANGO_SECRET_KEY (at least 50 random characters)")
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("DJANGO_ENV=production needs DJANGO_ALLOWED_HOSTS (comma-separated host names)")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")  # behind the TLS-terminating proxy
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 8 * 3600  # a working day
+X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -33,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "csp",
     "django_filters",
     "drf_spectacular",
     "accounts",
@@ -52,7 +79,37 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "web.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # login throttling, before the password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: 5 wrong passwords for one user name from one address lock it for 30 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "web.errors.locked_out"
+AXES_RESET_ON_SUCCESS = True
+
+# django-csp: nothing but this origin; no inline script or style anywhere in the pages.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -80,6 +137,8 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
     )
 }
+# A connection that died with a database restart is replaced, not reused (work resumes by itself).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Wait for the writer lock instead of failing at once: two clerks saving at the same moment.
     # and take the write lock at BEGIN, so that two transitions on SQLite queue instead of
@@ -123,6 +182,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "review.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_THROTTLE_RATES": {
+        "public_comments": os.environ.get("THROTTLE_PUBLIC_COMMENTS", "20/hour"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -130,6 +192,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Normative-document legality review and registry (DESIGN.md §4).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "review.models.Document.Channel",
+        "ReviewOutcomeEnum": "review.models.ReviewRound.Outcome",
+        "EvaluationOutcomeEnum": "registry.models.Evaluation.Outcome",
+    },
 }
 
 # --- Domain rules (DESIGN §1). Each default is the law's; change here, not in code. ---------
@@ -143,6 +210,11 @@ RULE_R12_MAX_VALIDITY_YEARS = 5
 RULE_R12_MAX_VALIDITY_YEARS_PROVISIONAL = 2
 RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY = 6
 RULE_R9_NUMBER_TEMPLATE = "{prefix}〔{year}〕{seq}号"
+
+# Throttle counters and other short-lived data: Redis when there is one, so that every web
+# process counts the same; else this process's memory.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}
+          if os.environ.get("REDIS_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery (DESIGN §5) ---------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")

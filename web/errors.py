@@ -32,3 +32,28 @@ def server_error(request):
     if request.path.startswith("/api/"):
         return api.json_500(request)
     return _page(request, 500, _("System error"), _("The system could not complete the request. Please try again later."))
+
+
+def service_unavailable(request):
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        response = JsonResponse(api.error_body("service_unavailable", "系统暂时无法访问数据库，请稍后重试"), status=503)
+    else:
+        # A page that needs no database: the usual header reads the user and the inbox.
+        response = render(request, "web/unavailable.html", {
+            "status": 503, "title": _("Temporarily unavailable"),
+            "message": _("The database cannot be reached at the moment. Nothing was changed; please try again shortly.")},
+            status=503)
+    response["Retry-After"] = "5"
+    return response
+
+
+def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes: too many wrong passwords (429, in the API's format or as a page)."""
+    message = "登录失败次数过多，账号已暂时锁定，请30分钟后再试或联系管理员"
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse(api.error_body("too_many_attempts", message), status=429)
+    return _page(request, 429, _("Too many attempts"), message)

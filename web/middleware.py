@@ -17,3 +17,23 @@ class ChosenLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database is unreachable (a restart, a failover), answer 503 in the API's format
+    or as a page, never 500: the transaction did not commit, so nothing is half done."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from django.db import InterfaceError, OperationalError
+
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            from web.errors import service_unavailable
+
+            return service_unavailable(request)
+        return None

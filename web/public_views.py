@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from review import selectors, services
+from review.api.views import PublicCommentThrottle
 from review.errors import DomainError
 from review.models import State
 from review.rules import today
@@ -37,6 +38,9 @@ def consultation(request, pk):
     if document is None:
         raise Http404
     form = forms.PublicCommentForm(request.POST or None)
+    if request.method == "POST" and not PublicCommentThrottle().allow_request(request, None):
+        messages.error(request, _("Too many comments from your address; please try again later."))
+        return render(request, "web/public/consultation.html", {"document": document, "form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.pop("website"):
             # A robot filled in the hidden field: answer as if accepted, store nothing.

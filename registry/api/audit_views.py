@@ -11,7 +11,9 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from registry import audit, reports
+from registry.api.serializers import AnnualStatsSerializer, AuditEventSerializer
 from review.errors import InvalidInput
+from review.models import History
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -38,8 +40,11 @@ class AuditEvents(GenericAPIView):
     """每一次状态变化: ?actor=&action=&since=&until=&document=; ?format=csv or xlsx to export."""
 
     renderer_classes = [renderers.JSONRenderer, CSVRenderer, XLSXRenderer]
+    serializer_class = AuditEventSerializer
+    queryset = History.objects.none()  # for the schema; the rows come from registry.audit
 
-    @extend_schema(parameters=[OpenApiParameter(name, str) for name in ("actor", "action", "since", "until", "document")])
+    @extend_schema(parameters=[OpenApiParameter(name, str) for name in ("actor", "action", "since", "until", "document")],
+                   responses=AuditEventSerializer(many=True))
     def get(self, request):
         require_auditor(request.user)
         params = request.query_params
@@ -64,7 +69,7 @@ class AuditEvents(GenericAPIView):
 class AnnualStats(APIView):
     """年度法治政府建设报告的数字 (DESIGN §6): ?year=2026."""
 
-    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)])
+    @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=AnnualStatsSerializer)
     def get(self, request):
         require_auditor(request.user)
         year = request.query_params.get("year", "")

@@ -78,3 +78,48 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
 
     def get_validity_status(self, document) -> str:
         return {"published": "valid", "repealed": "repealed", "expired": "expired"}.get(document.state, "")
+
+
+class CommentGroupSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    count = serializers.IntegerField()
+    disposition = serializers.CharField()
+    disposition_display = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class CommentReportSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    distinct = serializers.IntegerField()
+    summary = serializers.CharField()
+    groups = CommentGroupSerializer(many=True)
+
+
+class AuditEventSerializer(serializers.Serializer):
+    seq = serializers.IntegerField()
+    at = serializers.CharField()
+    document_id = serializers.IntegerField()
+    document_number = serializers.CharField(allow_blank=True)
+    document_title = serializers.CharField()
+    action = serializers.CharField()
+    from_state = serializers.CharField(allow_blank=True)
+    to_state = serializers.CharField()
+    actor = serializers.CharField()
+    opinion = serializers.CharField(allow_blank=True)
+    version = serializers.JSONField()
+    hash = serializers.CharField()
+
+
+class AnnualStatsSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    normative_documents_reviewed = serializers.IntegerField()
+    review_opinions_issued = serializers.IntegerField()
+    review_opinions_by_kind = serializers.DictField(child=serializers.IntegerField())
+    returned = serializers.DictField(child=serializers.IntegerField())
+    reviews_on_time = serializers.IntegerField()
+    normative_documents_published = serializers.IntegerField()
+    filed = serializers.IntegerField()
+    filed_on_time = serializers.IntegerField()
+    comments_received = serializers.IntegerField()
+    comments_adopted = serializers.IntegerField()
+    paragraphs = serializers.ListField(child=serializers.CharField())

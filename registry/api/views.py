@@ -14,6 +14,7 @@ from registry.api import serializers as s
 from review import selectors
 from review.api.serializers import DocumentSerializer
 from review.api.views import act
+from review.models import Document
 
 
 def _transition_view(name, input_serializer, service):
@@ -49,6 +50,8 @@ class CleanupList(generics.ListAPIView):
     serializer_class = s.CleanupSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return Document.objects.none()
         if not self.request.user.has_role(Role.REGISTRAR, Role.AUDITOR):
             raise PermissionDenied()
         return registry_selectors.cleanup_listing()
@@ -67,6 +70,8 @@ class RegistryList(generics.ListAPIView):
     filterset_class = RegistryFilter
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return s.RegistryEntry.objects.none()
         if not self.request.user.has_role(Role.REGISTRAR, Role.AUDITOR):
             raise PermissionDenied()
         return registry_selectors.registry_entries_visible_to(self.request.user)
@@ -106,7 +111,7 @@ class PublicDocumentDetail(generics.RetrieveAPIView):
         return selectors.public_documents()
 
 
-@extend_schema(operation_id="public_document_comment_report")
+@extend_schema(operation_id="public_document_comment_report", responses=s.CommentReportSerializer)
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def public_comment_report(request, pk):

@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, OperationalError
+from django.db import IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -69,10 +69,10 @@ def exception_handler(exc, context):
         # The database's own guard (R7 trigger, unique numbers) refused: a rule, not a crash.
         logger.warning("integrity error: %s", exc)
         return Response(error_body("conflict", "操作与现有数据冲突，未作任何修改"), status=409)
-    if isinstance(exc, OperationalError):
+    if isinstance(exc, (OperationalError, InterfaceError)):
         logger.error("database unavailable: %s", exc)
         return Response(error_body("service_unavailable", "系统暂时无法访问数据库，请稍后重试"),
-                        status=status.HTTP_503_SERVICE_UNAVAILABLE)
+                        status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
     logger.exception("unhandled API error")
     return Response(error_body("server_error", "系统内部错误，操作未完成"), status=500)
 

@@ -5,12 +5,19 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 
 from review import selectors, services
 from review.api import serializers as s
 from review.api.filters import DocumentFilter
 from review.errors import InvalidInput
 from review.precheck import run_precheck
+
+
+class PublicCommentThrottle(AnonRateThrottle):
+    """Anonymous comments per address (THROTTLE_PUBLIC_COMMENTS, default 20 an hour)."""
+
+    scope = "public_comments"
 
 
 def act(request, pk, input_serializer, service, **extra):
@@ -32,6 +39,11 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_object(self):
         return selectors.document_for(self.request.user, self.kwargs["pk"])
+
+    def get_throttles(self):
+        if self.action == "comments" and self.request.method == "POST":
+            return [PublicCommentThrottle()]
+        return super().get_throttles()
 
     def get_permissions(self):
         if self.action == "comments" and self.request.method == "POST":

@@ -104,8 +104,10 @@ def test_draft_to_published_through_the_pages(open_as, live_server, users, orgs,
     public.click("#comment-form button[type=submit]")
     public.wait_for_selector("text=感谢您的参与，意见已收到。")
 
-    # 5. The period ends; the drafter answers the comment and submits.
+    # 5. The period ends (days later: a new working day, a new log-in); the drafter answers the
+    #    comment and submits.
     freeze_today(closes + dt.timedelta(days=1))
+    drafter = open_as("drafter")
     drafter.goto(f"{url}/documents/{doc.pk}/")
     drafter.select_option("select[name=disposition]", "adopted")
     drafter.click("text=记录")
