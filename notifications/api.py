@@ -10,8 +10,8 @@ from notifications.models import InboxMessage
 
 
 class InboxMessageSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(source="reminder.kind", read_only=True, default=None)
-    due_on = serializers.DateField(source="reminder.due_on", read_only=True, default=None)
+    kind = serializers.CharField(source="reminder.kind", read_only=True, default=None, allow_null=True)
+    due_on = serializers.DateField(source="reminder.due_on", read_only=True, default=None, allow_null=True)
     unread = serializers.SerializerMethodField()
 
     class Meta:

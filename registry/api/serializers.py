@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from registry.models import Evaluation, RegistryEntry
-from review.api.serializers import TEXT_MAX
+from review.api.serializers import TEXT_MAX, CommentReportSerializer  # noqa: F401 (re-exported)
 from review.models import Document
 
 
@@ -78,21 +78,6 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
 
     def get_validity_status(self, document) -> str:
         return {"published": "valid", "repealed": "repealed", "expired": "expired"}.get(document.state, "")
-
-
-class CommentGroupSerializer(serializers.Serializer):
-    body = serializers.CharField()
-    count = serializers.IntegerField()
-    disposition = serializers.CharField()
-    disposition_display = serializers.CharField()
-    reason = serializers.CharField()
-
-
-class CommentReportSerializer(serializers.Serializer):
-    received = serializers.IntegerField()
-    distinct = serializers.IntegerField()
-    summary = serializers.CharField()
-    groups = CommentGroupSerializer(many=True)
 
 
 class AuditEventSerializer(serializers.Serializer):

@@ -22,14 +22,15 @@ class OrgCodeField(serializers.SlugRelatedField):
 
 class DocumentSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_version.body", read_only=True, default="")
-    version = serializers.IntegerField(source="current_version.number", read_only=True, default=None)
+    version = serializers.IntegerField(source="current_version.number", read_only=True, default=None, allow_null=True)
     issuer = serializers.CharField(source="issuer.code", read_only=True)
     drafting_org = serializers.CharField(source="drafting_org.code", read_only=True)
     state_display = serializers.CharField(source="get_state_display", read_only=True)
+    publication_channel = serializers.CharField(read_only=True)  # "" until published
     overdue = serializers.SerializerMethodField()
     precheck_findings = serializers.SerializerMethodField()
     review_working_days_left = serializers.SerializerMethodField()
-    filing_due_on = serializers.DateField(read_only=True)
+    filing_due_on = serializers.DateField(read_only=True, allow_null=True)
     filed_on_time = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:
@@ -96,8 +97,8 @@ class VersionSerializer(serializers.ModelSerializer):
 
 
 class HistorySerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.username", default=None, read_only=True)
-    version = serializers.IntegerField(source="version.number", default=None, read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None, read_only=True, allow_null=True)
+    version = serializers.IntegerField(source="version.number", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = History
@@ -113,7 +114,7 @@ class FindingSerializer(serializers.Serializer):
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number", read_only=True)
-    reviewer = serializers.CharField(source="reviewer.username", default=None, read_only=True)
+    reviewer = serializers.CharField(source="reviewer.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewRound
@@ -123,6 +124,7 @@ class ReviewRoundSerializer(serializers.ModelSerializer):
 
 class CommentSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(max_length=100)
+    disposition = serializers.CharField(read_only=True)  # "" until the drafter answers it
     contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     body = serializers.CharField(max_length=TEXT_MAX)
 
@@ -142,7 +144,7 @@ class DisposeInput(serializers.Serializer):
 class ReviewFindingSerializer(serializers.ModelSerializer):
     round_no = serializers.IntegerField(source="review_round.round_no", read_only=True)
     passage_changed = serializers.SerializerMethodField()
-    resolved_by = serializers.CharField(source="resolved_by.username", default=None, read_only=True)
+    resolved_by = serializers.CharField(source="resolved_by.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewFinding
@@ -186,3 +188,36 @@ class ReasonInput(serializers.Serializer):
 
 class EmptyInput(serializers.Serializer):
     pass
+
+
+class PrecheckFindingSerializer(serializers.Serializer):
+    rule = serializers.CharField()
+    severity = serializers.CharField()
+    start = serializers.IntegerField()
+    end = serializers.IntegerField()
+    excerpt = serializers.CharField()
+    explanation = serializers.CharField()
+    basis = serializers.CharField()
+
+
+class PrecheckSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    findings = PrecheckFindingSerializer(many=True)
+
+
+class CommentGroupSerializer(serializers.Serializer):
+    body = serializers.CharField()
+    count = serializers.IntegerField()
+    disposition = serializers.CharField(allow_blank=True)
+    disposition_display = serializers.CharField()
+    reason = serializers.CharField(allow_blank=True)
+    comment_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    authors = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class CommentReportSerializer(serializers.Serializer):
+    received = serializers.IntegerField()
+    distinct = serializers.IntegerField()
+    summary = serializers.CharField()
+    groups = CommentGroupSerializer(many=True)

@@ -71,7 +71,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         parameters=[OpenApiParameter("diff", str, description="two version numbers, e.g. 1,2")],
         responses=s.VersionSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def versions(self, request, pk=None):
         document = self.get_object()
         versions = list(selectors.versions_of(document))
@@ -96,6 +96,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(s.HistorySerializer(page, many=True).data)
 
+    @extend_schema(responses=s.PrecheckSerializer)
     @action(detail=True, methods=["get"])
     def precheck(self, request, pk=None):
         """R1 pre-check of the current text: suspect passages for the drafter and the reviewer."""
@@ -104,7 +105,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response({"version": version.number, "sha256": version.sha256, "findings": findings})
 
     @extend_schema(responses=s.ReviewFindingSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def findings(self, request, pk=None):
         """Structured review findings of every round, with whether each quoted passage changed."""
         document = self.get_object()
@@ -122,7 +123,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(s.ReviewFindingSerializer(finding, context={"current_body": body}).data)
 
     @extend_schema(request=s.DisposeInput, responses=s.CommentSerializer(many=True))
-    @action(detail=True, methods=["post"], url_path=r"comments/(?P<comment_id>\d+)/dispose")
+    @action(detail=True, methods=["post"], url_path=r"comments/(?P<comment_id>\d+)/dispose", pagination_class=None)
     def dispose_comment(self, request, pk=None, comment_id=None):
         data = s.DisposeInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -130,13 +131,14 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                                             **data.validated_data)
         return Response(s.CommentSerializer(comments, many=True).data)
 
+    @extend_schema(responses=s.CommentReportSerializer)
     @action(detail=True, methods=["get"], url_path="comments/summary")
     def comment_summary(self, request, pk=None):
         """征求意见采纳情况: de-duplicated groups and the generated summary."""
         return Response(selectors.comment_report(self.get_object(), include_names=True))
 
     @extend_schema(responses=s.ReviewRoundSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="review-rounds")
+    @action(detail=True, methods=["get"], url_path="review-rounds", pagination_class=None)
     def review_rounds(self, request, pk=None):
         rounds = selectors.review_rounds_of(self.get_object())
         return Response(s.ReviewRoundSerializer(rounds, many=True).data)
