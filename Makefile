@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test test-sqlite test-postgres migrate seed run worker clean
+.PHONY: install demo test migrate seed clean backup restore cluster-start cluster-stop load schemathesis bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,22 @@ test: install
 
 clean:
 	rm -rf var/db.sqlite3 var/broker .pytest_cache
+
+# --- operations (DESIGN §8, README "Production") --------------------------------------------
+backup: install          ## DATABASE_URL=postgres://... make backup [OUT=dir]
+	deploy/backup.sh $(OUT)
+
+restore: install         ## make restore FILE=var/backups/x.dump TARGET=postgres://.../fresh_db
+	deploy/restore.sh $(FILE) $(TARGET)
+
+cluster-start: install   ## 2 gunicorn + 2 Celery workers + beat on the local PostgreSQL and Redis
+	deploy/cluster.sh start
+
+cluster-stop:
+	deploy/cluster.sh stop
+
+load: cluster-start      ## 50 users for 60 s with a PostgreSQL restart at 20 s, then the cluster stops
+	$(PY) bench/load.py --users 50 --seconds 60 --restart-postgres-at 20; status=$$?; deploy/cluster.sh stop; exit $$status
+
+schemathesis: install
+	deploy/schemathesis.sh 30
