@@ -12,7 +12,7 @@ export AXES_FAILURE_LIMIT=100000 THROTTLE_PUBLIC_COMMENTS=100000/hour
 PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo >/dev/null
-.venv/bin/gunicorn config.wsgi:application -b 127.0.0.1:$PORT -w 2 --log-level warning &
+.venv/bin/gunicorn config.wsgi:application -b 127.0.0.1:$PORT -w 2 --log-level warning --error-logfile "$WORK/gunicorn.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/api/schema/" -o /dev/null && break; sleep 0.2; done

@@ -26,13 +26,13 @@ logger = logging.getLogger(__name__)
 
 # The state a document must still be in for a reminder of each kind to mean anything.
 _APPLIES = {
-    Kind.REVIEW_DUE_SOON: lambda d: d.state == "legality_review",
-    Kind.REVIEW_OVERDUE: lambda d: d.state == "legality_review",
-    Kind.COMMENT_PERIOD_CLOSED: lambda d: d.state == "public_comment",
+    Kind.REVIEW_DUE_SOON: lambda d: d.state == "legality_review" and d.review_due_at is not None,
+    Kind.REVIEW_OVERDUE: lambda d: d.state == "legality_review" and d.review_due_at is not None,
+    Kind.COMMENT_PERIOD_CLOSED: lambda d: d.state == "public_comment" and d.comment_closes_on is not None,
     Kind.REGISTRATION_PENDING: lambda d: d.state == "registration" and not d.number,
     Kind.FILING_DUE: lambda d: d.state == "published" and d.filed_on is None,
     Kind.FILING_OVERDUE: lambda d: d.state == "published" and d.filed_on is None,
-    Kind.VALIDITY_EXPIRING: lambda d: d.state == "published",
+    Kind.VALIDITY_EXPIRING: lambda d: d.state == "published" and d.expires_on is not None,
     Kind.EVALUATION_OVERDUE: lambda d: d.state == "published",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import tempfile
 
 from django.db.models import F, QuerySet
@@ -56,24 +57,36 @@ def events(*, actor=None, action=None, since=None, until=None, document=None) ->
     )
 
 
-def _row(event) -> list:
-    local = timezone.localtime(event["at"]).isoformat(timespec="seconds")
+def _row(event, tz=None) -> list:
+    local = event["at"].astimezone(tz or timezone.get_current_timezone()).isoformat(timespec="seconds")
     return [event["seq"], local, event["document_id"], event["document_number"] or "", event["document_title"],
             event["action"], event["from_state"], event["to_state"], event["actor_name"] or "系统",
             event["opinion"], event["version_number"] or "", event["hash"]]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def csv_stream(queryset, chunk_size=2000):
-    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow([label for _, label in COLUMNS])
+    """UTF-8 with a BOM, so that Excel opens the Chinese text correctly. Rows are written a chunk
+    at a time into a small buffer: memory stays flat however many rows there are."""
+    tz = timezone.get_current_timezone()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([label for _, label in COLUMNS])
+    yield "\ufeff" + buffer.getvalue()
+    rows = []
     for event in queryset.iterator(chunk_size=chunk_size):
-        yield writer.writerow(_row(event))
+        rows.append(_row(event, tz))
+        if len(rows) == chunk_size:
+            yield _flush(buffer, writer, rows)
+    if rows:
+        yield _flush(buffer, writer, rows)
+
+
+def _flush(buffer, writer, rows) -> str:
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerows(rows)
+    rows.clear()
+    return buffer.getvalue()
 
 
 def xlsx_file(queryset, chunk_size=2000):
@@ -83,8 +96,9 @@ def xlsx_file(queryset, chunk_size=2000):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("操作记录")
     sheet.append([label for _, label in COLUMNS])
+    tz = timezone.get_current_timezone()
     for event in queryset.iterator(chunk_size=chunk_size):
-        sheet.append(_row(event))
+        sheet.append(_row(event, tz))
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications import planning
@@ -34,18 +34,64 @@ def format_registration_code(issuer, year, seq) -> str:
 def number_allocate(*, issuer, year, document=None) -> RegistryEntry:
     """The next number of ``issuer``'s sequence for ``year`` (R9): unique and gapless.
 
-    The sequence row is locked for the rest of the transaction, so concurrent allocations
-    queue on it; a rollback returns the number, so no hole is left behind."""
+    One statement takes the number (``UPDATE … SET last_seq = last_seq + 1 … RETURNING``) and
+    writes its registry entry; the sequence row stays locked to the end of the transaction, so
+    concurrent allocations queue on it, and a rollback returns the number: no hole is left.
+    The first number of a year creates the row (concurrent creators agree through the unique
+    constraint)."""
     if not issuer.number_prefix:
         raise RuleViolation(f"{issuer.name}未设置文号前缀，不能编号", code="no_number_prefix")
-    NumberSequence.objects.bulk_create([NumberSequence(issuer=issuer, year=year)], ignore_conflicts=True)
-    sequence = NumberSequence.objects.select_for_update().get(issuer=issuer, year=year)
-    sequence.last_seq += 1
-    sequence.save(update_fields=["last_seq"])
-    return RegistryEntry.objects.create(issuer=issuer, year=year, seq=sequence.last_seq,
-                                        number=format_number(issuer, year, sequence.last_seq),
-                                        registration_code=format_registration_code(issuer, year, sequence.last_seq),
-                                        document=document)
+    entry = _take_next(issuer, year, document)
+    if entry is None:
+        NumberSequence.objects.bulk_create([NumberSequence(issuer=issuer, year=year)], ignore_conflicts=True)
+        entry = _take_next(issuer, year, document)
+    return entry
+
+
+# The number's text is made in SQL from the issuer's template, so that taking the number and
+# recording it is one round trip while the sequence row is locked.
+_TAKE_NEXT = f"""
+WITH taken AS (
+    UPDATE {NumberSequence._meta.db_table} SET last_seq = last_seq + 1
+    WHERE issuer_id = %(issuer)s AND year = %(year)s RETURNING last_seq)
+INSERT INTO {RegistryEntry._meta.db_table}
+    (issuer_id, year, seq, number, registration_code, document_id, status, void_reason, allocated_at)
+SELECT %(issuer)s, %(year)s, last_seq,
+       REPLACE(REPLACE(REPLACE(%(template)s, '{{prefix}}', %(prefix)s), '{{year}}', %(year_text)s), '{{seq}}',
+               CAST(last_seq AS TEXT)),
+       CASE WHEN %(code)s = '' THEN '' ELSE
+       REPLACE(REPLACE(REPLACE(%(code)s, '{{prefix}}', %(prefix)s), '{{year}}', %(year_text)s), '{{seq}}',
+               CAST(last_seq AS TEXT)) END,
+       %(document)s, 'allocated', '', %(now)s
+FROM taken RETURNING id, seq, number, registration_code"""
+
+
+def _take_next(issuer, year, document) -> RegistryEntry | None:
+    now = timezone.now()
+    if connection.vendor != "postgresql":  # SQLite has no UPDATE inside WITH: two statements
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {NumberSequence._meta.db_table} SET last_seq = last_seq + 1 "
+                           "WHERE issuer_id = %s AND year = %s RETURNING last_seq", [issuer.pk, year])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        seq = row[0]
+        return RegistryEntry.objects.create(
+            issuer=issuer, year=year, seq=seq, number=format_number(issuer, year, seq),
+            registration_code=format_registration_code(issuer, year, seq), document=document, allocated_at=now)
+    with connection.cursor() as cursor:
+        cursor.execute(_TAKE_NEXT, {
+            "issuer": issuer.pk, "year": year, "year_text": str(year), "prefix": issuer.number_prefix,
+            "template": issuer.effective_number_template, "code": issuer.registration_code_template,
+            "document": document.pk if document else None, "now": now})
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry_id, seq, number, code = row
+    entry = RegistryEntry(id=entry_id, issuer=issuer, year=year, seq=seq, number=number, registration_code=code,
+                          document=document, status=RegistryEntry.Status.ALLOCATED, allocated_at=now)
+    entry._state.adding, entry._state.db = False, connection.alias
+    return entry
 
 
 @transaction.atomic
@@ -58,10 +104,9 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
     # Conditions R7/R8 are checked before a number is taken, so a refusal uses up no number.
     check_rules(document, "register")
     entry = number_allocate(issuer=document.issuer, year=today().year, document=document)
-    proceed(document, "register", actor, opinion=f"{document.deliberation_meeting}（{deliberated_on:%Y-%m-%d}）审议通过；编号{entry.number}")
-    document.number, document.registered_at = entry.number, timezone.now()
-    document.save(update_fields=["number", "registered_at"])
-    planning.cancel_open_reminders(document, kinds=planning.REGISTRATION_KINDS)
+    proceed(document, "register", actor, number=entry.number,
+            opinion=f"{document.deliberation_meeting}（{deliberated_on:%Y-%m-%d}）审议通过；编号{entry.number}",
+            then=lambda: planning.cancel_open_reminders(document, kinds=planning.REGISTRATION_KINDS))
     return document
 
 
@@ -84,10 +129,13 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
         document.evaluation_due_on = add_months(document.expires_on, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)
     else:
         document.evaluation_due_on = add_years(document.effective_from, settings.RULE_R12_EVALUATE_EVERY_YEARS)
-    proceed(document, "publish", actor, opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布")
-    RegistryEntry.objects.filter(document=document, number=document.number).update(
-        status=RegistryEntry.Status.PUBLISHED)
-    planning.plan_after_publication(document)
+    def record():
+        RegistryEntry.objects.filter(document=document, number=document.number).update(
+            status=RegistryEntry.Status.PUBLISHED)
+        planning.plan_after_publication(document)
+
+    proceed(document, "publish", actor, then=record,
+            opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布")
     return document
 
 
@@ -102,8 +150,8 @@ def document_file_record(*, actor, document_id, filed_with, filed_on: dt.date, r
     if filed_on > today() or (document.published_on and filed_on < document.published_on):
         raise InvalidInput("备案日期须在公布日期之后且不晚于今天")
     proceed(document, "file_record", actor, opinion=f"报{filed_with}备案（{filed_on:%Y-%m-%d}）",
-            filed_with=filed_with, filed_on=filed_on, reference=reference or "")
-    planning.cancel_open_reminders(document, kinds=planning.FILING_KINDS)
+            filed_with=filed_with, filed_on=filed_on, reference=reference or "",
+            then=lambda: planning.cancel_open_reminders(document, kinds=planning.FILING_KINDS))
     return document
 
 
@@ -115,8 +163,8 @@ def document_repeal(*, actor, document_id, reason, decision_ref) -> Document:
     if not reason or not decision_ref:
         raise InvalidInput("请填写废止理由和废止决定文号")
     document.closing_reason, document.repeal_decision_ref = reason, decision_ref
-    proceed(document, "repeal", actor, opinion=f"{reason}（{decision_ref}）")
-    planning.cancel_open_reminders(document)
+    proceed(document, "repeal", actor, opinion=f"{reason}（{decision_ref}）",
+            then=lambda: planning.cancel_open_reminders(document))
     return document
 
 

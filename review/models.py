@@ -13,6 +13,7 @@ import hashlib
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
@@ -187,8 +188,9 @@ class Document(ConcurrentTransitionMixin, models.Model):
                 permission=rules.registrar,
                 conditions=[rules.reviewed_text_is_current, rules.deliberation_recorded,
                             rules.not_yet_numbered])
-    def register(self):
-        """统一登记 (R8, R9): registry.services allocates the number around this call."""
+    def register(self, *, number):
+        """统一登记 (R8, R9): registry.services allocates the number before this call."""
+        self.number, self.registered_at = number, timezone.now()
 
     @transition(field=state, source=State.REGISTRATION, target=State.PUBLISHED,
                 permission=rules.registrar,

@@ -28,11 +28,13 @@ ROLE_NAMES = dict(Role.choices)
 
 # --- the transition machinery, shared with registry.services ------------------------------
 def lock_document(actor, document_id) -> Document:
-    """The document, row-locked for this transaction, if ``actor`` may see it (else 404)."""
-    selectors.document_for(actor, document_id)
-    return (Document.objects.select_for_update(of=("self",))
-            .select_related("current_version", "approved_version", "issuer", "drafting_org")
-            .get(pk=document_id))
+    """The document, row-locked for this transaction, if ``actor`` may see it (else 404): one
+    query, the visibility rule and the lock together."""
+    document = (selectors.documents_visible_to(actor).select_for_update(of=("self",))
+                .select_related("approved_version").filter(pk=document_id).first())
+    if document is None:
+        raise NotFound("文件不存在或无权查看")
+    return document
 
 
 def _transition_meta(document, name):
@@ -51,8 +53,10 @@ def guard(document, name, actor) -> None:
         )
 
 
-def proceed(document, name, actor, *, opinion="", version=None, action=None, **transition_kwargs):
-    """Check the rules (conditions), run the transition, save, and log it. Returns the history row."""
+def proceed(document, name, actor, *, opinion="", version=None, action=None, then=None, **transition_kwargs):
+    """Check the rules (conditions), run the transition, save, run ``then`` (the act's other
+    writes), and log it. The log comes last because appending locks the chain's head, which every
+    act in the city waits for: the shorter it is held, the more acts proceed side by side."""
     from_state = document.state
     check_rules(document, name)
     getattr(document, name)(**transition_kwargs)
@@ -60,6 +64,8 @@ def proceed(document, name, actor, *, opinion="", version=None, action=None, **t
         document.save()
     except ConcurrentTransition:
         raise ConcurrentChange("该文件刚被他人处理，请刷新后重试")
+    if then is not None:
+        then()
     return history.append(document=document, action=action or name, from_state=from_state,
                           to_state=document.state, actor=actor, opinion=opinion,
                           version=version or document.current_version)
@@ -231,15 +237,17 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
     now = timezone.now()
     due = add_working_days(timezone.localdate(now), settings.RULE_R5_REVIEW_WORKING_DAYS)
     document.review_due_at, document.review_due_provisional = due.date, due.provisional
-    proceed(document, "submit_for_review", actor,
+    def open_round():
+        review_round = ReviewRound.objects.create(
+            document=document, round_no=document.review_rounds.count() + 1,
+            version=document.current_version, submitted_at=now, submitted_by=actor,
+            due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
+            comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
+        )
+        planning.plan_after_submission(document, review_round)
+
+    proceed(document, "submit_for_review", actor, then=open_round,
             opinion=f"审核期限{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else ""))
-    ReviewRound.objects.create(
-        document=document, round_no=document.review_rounds.count() + 1,
-        version=document.current_version, submitted_at=now, submitted_by=actor,
-        due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
-        comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
-    )
-    planning.plan_after_submission(document, document.review_rounds.get(outcome=""))
     return document
 
 
@@ -279,8 +287,9 @@ def document_approve(*, actor, document_id, opinion, findings=None) -> Document:
     review_round = _open_round(document)
     _decide(review_round, outcome=ReviewRound.Outcome.LAWFUL, opinion=opinion, findings=findings, actor=actor)
     document.approved_version = review_round.version
-    proceed(document, "approve", actor, opinion=review_round.opinion, version=review_round.version)
-    planning.plan_after_approval(document)  # ends the review reminders; plans registration_pending
+    # ends the review reminders; plans registration_pending
+    proceed(document, "approve", actor, opinion=review_round.opinion, version=review_round.version,
+            then=lambda: planning.plan_after_approval(document))
     return document
 
 
@@ -295,8 +304,8 @@ def document_return_for_revision(*, actor, document_id, outcome, opinion, findin
     _decide(review_round, outcome=outcome, opinion=opinion, findings=findings, actor=actor)
     label = ReviewRound.Outcome(outcome).label
     proceed(document, "return_for_revision", actor, opinion=f"【{label}】{review_round.opinion}",
-            version=review_round.version)
-    planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS)
+            version=review_round.version,
+            then=lambda: planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS))
     return document
 
 

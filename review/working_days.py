@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -37,10 +38,7 @@ class Calendar:
         """(is it a working day, is that answer provisional)."""
         if day.year in self.override_years:
             return self.overrides.get(day, day.weekday() < 5), False
-        try:
-            return chinese_calendar.is_workday(day), False
-        except NotImplementedError:
-            return day.weekday() < 5, True
+        return _package_is_workday(day)
 
     def add_working_days(self, start: dt.date, n: int) -> WorkdayAnswer:
         """The n-th working day after ``start`` (``start`` itself not counted)."""
@@ -66,6 +64,16 @@ class Calendar:
             provisional |= guess
             count += workday
         return count, provisional
+
+
+@lru_cache(maxsize=8192)
+def _package_is_workday(day: dt.date) -> tuple[bool, bool]:
+    """chinese-calendar's answer, cached: its data never change within a release, and each of its
+    calls scans the whole holiday table for the range it knows."""
+    try:
+        return chinese_calendar.is_workday(day), False
+    except NotImplementedError:
+        return day.weekday() < 5, True
 
 
 def is_workday(day: dt.date) -> tuple[bool, bool]:
