@@ -1,6 +1,9 @@
 """Organisations and users: the bottom layer that review/ and registry/ both stand on."""
+import string
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -32,9 +35,33 @@ class Organisation(models.Model):
     def __str__(self):
         return f"{self.name}（{self.code}）"
 
+    def clean(self):
+        for field in ("number_template", "registration_code_template"):
+            problem = template_problem(getattr(self, field))
+            if problem:
+                raise ValidationError({field: problem})
+
     @property
     def effective_number_template(self):
         return self.number_template or settings.RULE_R9_NUMBER_TEMPLATE
+
+
+TEMPLATE_FIELDS = {"prefix", "year", "seq"}
+
+
+def template_problem(template: str) -> str | None:
+    """R9 templates may use {prefix}, {year} and {seq}, plainly: the database formats numbers
+    with the same template (registry.services), so no format specs such as {seq:03d}."""
+    try:
+        parts = list(string.Formatter().parse(template or ""))
+    except ValueError as error:
+        return f"文号模板格式错误：{error}"
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in TEMPLATE_FIELDS or spec or conversion:
+            return "文号模板只能使用 {prefix}、{year}、{seq} 三个占位符"
+    return None
 
 
 class Role(models.TextChoices):

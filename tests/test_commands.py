@@ -17,6 +17,8 @@ def test_add_org_and_add_user():
     assert Organisation.objects.get(code="CSJY").number_prefix == "春教规"
     with pytest.raises(CommandError):
         call_command("add_user", "bob", org="NOPE", role="drafter", password="x")
+    with pytest.raises(CommandError, match="占位符"):
+        call_command("add_org", "X", name="某局", kind="drafting", number_prefix="某", number_template="{prefix}{seq:03d}")
 
 
 def test_seed_demo_builds_a_world_with_every_role_and_a_published_document():

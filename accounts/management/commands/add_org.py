@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.models import Organisation
+from accounts.models import Organisation, template_problem
 
 
 class Command(BaseCommand):
@@ -16,6 +16,10 @@ class Command(BaseCommand):
     def handle(self, *args, code, name, kind, number_prefix, number_template, **options):
         if not code.strip():
             raise CommandError("机构代码不能为空")
+        for template in (number_template, options.get("registration_code_template", "")):
+            problem = template_problem(template)
+            if problem:
+                raise CommandError(problem)
         org, created = Organisation.objects.update_or_create(
             code=code,
             defaults={"name": name, "kind": kind, "number_prefix": number_prefix,
