@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from review import selectors, services
 from review.api.views import PublicCommentThrottle
 from review.errors import DomainError
-from review.models import State
 from review.rules import today
 from web import forms
 

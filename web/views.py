@@ -3,7 +3,6 @@ user may take now, the dashboard and the inbox. Reads come from the selectors, w
 through the services; a refused act shows the service's Chinese message and changes nothing."""
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 from collections import defaultdict
 
@@ -236,49 +235,40 @@ def document_act(request, pk, action):
     return redirect("web:document", pk)
 
 
+def _small_form(request, pk, form_class, service, invalid, done, **ids):
+    """The document page's small forms (one comment, one finding, an evaluation): validate, call
+    the service, and come back to the page with what happened."""
+    form = form_class(request.POST)
+    if not form.is_valid():
+        messages.error(request, invalid)
+        return redirect("web:document", pk)
+    try:
+        service(actor=request.user, document_id=pk, **ids, **form.cleaned_data)
+    except DomainError as error:
+        return _refused(request, pk, error)
+    messages.success(request, done)
+    return redirect("web:document", pk)
+
+
 @login_required
 @require_POST
 def comment_dispose(request, pk, comment_id):
-    form = forms.DisposeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose a disposition."))
-        return redirect("web:document", pk)
-    try:
-        services.comment_dispose(actor=request.user, document_id=pk, comment_id=comment_id, **form.cleaned_data)
-    except DomainError as error:
-        return _refused(request, pk, error)
-    messages.success(request, _("Disposition recorded."))
-    return redirect("web:document", pk)
+    return _small_form(request, pk, forms.DisposeForm, services.comment_dispose, _("Please choose a disposition."),
+                       _("Disposition recorded."), comment_id=comment_id)
 
 
 @login_required
 @require_POST
 def finding_resolve(request, pk, finding_id):
-    form = forms.ResolveFindingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please choose resolved or not resolved."))
-        return redirect("web:document", pk)
-    try:
-        services.finding_resolve(actor=request.user, document_id=pk, finding_id=finding_id, **form.cleaned_data)
-    except DomainError as error:
-        return _refused(request, pk, error)
-    messages.success(request, _("Finding confirmed."))
-    return redirect("web:document", pk)
+    return _small_form(request, pk, forms.ResolveFindingForm, services.finding_resolve,
+                       _("Please choose resolved or not resolved."), _("Finding confirmed."), finding_id=finding_id)
 
 
 @login_required
 @require_POST
 def evaluation_record(request, pk):
-    form = forms.EvaluationForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Please correct the evaluation form."))
-        return redirect("web:document", pk)
-    try:
-        registry_services.document_record_evaluation(actor=request.user, document_id=pk, **form.cleaned_data)
-    except DomainError as error:
-        return _refused(request, pk, error)
-    messages.success(request, _("Evaluation recorded."))
-    return redirect("web:document", pk)
+    return _small_form(request, pk, forms.EvaluationForm, registry_services.document_record_evaluation,
+                       _("Please correct the evaluation form."), _("Evaluation recorded."))
 
 
 # --- dashboard -----------------------------------------------------------------------------

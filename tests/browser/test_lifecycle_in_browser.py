@@ -154,7 +154,7 @@ def test_draft_to_published_through_the_pages(open_as, live_server, users, orgs,
 
     # 9. The public finds it on the portal and in the feed.
     public.goto(f"{url}/public/?q={number}")
-    public.click(f"#published >> text=春城市校外培训机构管理办法")
+    public.click("#published >> text=春城市校外培训机构管理办法")
     assert public.inner_text("#public-number") == number
     shot(public, "public-document")
     feed = public.goto(f"{url}/api/public/feed.atom")

@@ -2,18 +2,16 @@
 overdue reviews are reminded once per working day; queries grow with batches, not rows; two
 sweeps at once (PostgreSQL, real connections in threads) never deliver one reminder twice."""
 import datetime as dt
-import threading
 import time
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from notifications.models import InboxMessage, Kind, Reminder
 from notifications.sweep import run_sweep
 from review import services
 from tests.conftest import BODY
-from tests.helpers import postgres_only
+from tests.helpers import postgres_only, run_at_once
 
 D = dt.date
 
@@ -132,27 +130,6 @@ class BrokenMailBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP down")
-
-
-def run_at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # surfaced by the assertions
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
 
 
 @postgres_only

@@ -7,7 +7,6 @@ import pytest
 from registry import services as registry
 from registry.tasks import expire_documents
 from review.models import Document, History
-from review.rules import today
 
 pytestmark = pytest.mark.django_db
 D = dt.date

@@ -1,38 +1,15 @@
 """Two people acting on one document at once: exactly one wins, the other gets 409 (DESIGN §2).
 Proved on PostgreSQL with real connections in threads; skipped with the reason on SQLite."""
-import threading
 
 import pytest
-from django.db import connection
 from rest_framework.test import APIClient
 
 from registry.models import RegistryEntry
 from registry.services import number_allocate
 from review.models import History
-from tests.helpers import postgres_only
+from tests.helpers import postgres_only, run_at_once
 
 pytestmark = [postgres_only, pytest.mark.django_db(transaction=True)]
-
-
-def run_at_once(*calls):
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # surfaced by the assertions below
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
 
 
 def test_two_reviewers_approve_and_return_at_once_twenty_times(users, make_document):

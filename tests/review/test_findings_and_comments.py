@@ -144,7 +144,7 @@ def test_mass_comments_are_one_point_with_a_count_and_the_summary_follows_the_di
 def test_the_public_disposition_report_names_no_one(client_for, commented, users):
     from registry import services as registry
 
-    doc, drafter = commented, client_for("drafter")
+    doc = commented
     for comment in PublicComment.objects.filter(document=doc):
         if not comment.disposition:
             services.comment_dispose(actor=users["drafter"], document_id=doc.pk, comment_id=comment.pk,

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from review.models import Document
 from review.rules import today
 from tests.conftest import snapshot
 
