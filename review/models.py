@@ -114,6 +114,9 @@ class Document(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["drafting_org", "state"]),
             models.Index(fields=["issuer", "state"]),
+            # The public portal's newest-first page, without sorting every published document.
+            models.Index(fields=["-published_on", "-id"], name="document_public_newest",
+                         condition=Q(state__in=("published", "repealed", "expired"))),
         ]
         constraints = [
             # R7, declaratively: past review, the current text is the approved text. The trigger

@@ -25,7 +25,10 @@ class Violation:
 
 
 class Rule:
-    """A transition condition that can also explain its refusal."""
+    """A transition condition that can also explain its refusal.
+
+    ``why`` checks afresh and remembers the answer on the document; django-fsm's own call of the
+    condition, a moment later in the same transition, reuses it instead of querying again."""
 
     def __init__(self, rule_id: str, check: Callable[["object"], Violation | None]):
         self.rule_id = rule_id
@@ -33,10 +36,14 @@ class Rule:
         self.__name__ = f"{rule_id}_{check.__name__}"
 
     def __call__(self, document) -> bool:
-        return self.check(document) is None
+        memo = document.__dict__.get("_rule_answers", {})
+        key = (self.__name__, document.state)
+        return (memo[key] if key in memo else self.check(document)) is None
 
     def why(self, document) -> Violation | None:
-        return self.check(document)
+        answer = self.check(document)
+        document.__dict__.setdefault("_rule_answers", {})[(self.__name__, document.state)] = answer
+        return answer
 
 
 def rule(rule_id):

@@ -74,6 +74,7 @@ def proceed(document, name, actor, *, opinion="", version=None, action=None, the
 def check_rules(document, name) -> None:
     """Raise the first rule (transition condition) that forbids ``name`` now, with its code."""
     transition = _transition_meta(document, name).get_transition(document.state)
+    document.__dict__.pop("_rule_answers", None)  # every act checks afresh
     for condition in transition.conditions:
         violation = condition.why(document) if isinstance(condition, rules.Rule) else None
         if violation:
