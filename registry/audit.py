@@ -7,7 +7,9 @@ import datetime as dt
 import io
 import tempfile
 
-from django.db.models import F, QuerySet
+from django.db import connection, transaction
+from django.db.models import CharField, F, Func, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -66,7 +68,11 @@ def _row(event, tz=None) -> list:
 
 def csv_stream(queryset, chunk_size=2000):
     """UTF-8 with a BOM, so that Excel opens the Chinese text correctly. Rows are written a chunk
-    at a time into a small buffer: memory stays flat however many rows there are."""
+    at a time into a small buffer: memory stays flat however many rows there are. On PostgreSQL
+    the database writes the CSV itself (COPY), several times faster than formatting it here."""
+    if connection.vendor == "postgresql":
+        yield from _pg_csv_stream(queryset)
+        return
     tz = timezone.get_current_timezone()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -79,6 +85,27 @@ def csv_stream(queryset, chunk_size=2000):
             yield _flush(buffer, writer, rows)
     if rows:
         yield _flush(buffer, writer, rows)
+
+
+def _pg_csv_stream(queryset):
+    """The same columns as ``_row``, formatted by PostgreSQL: local time with its offset (the
+    session time zone is set for this transaction), '系统' for the system's acts."""
+    header = io.StringIO()
+    csv.writer(header).writerow([label for _, label in COLUMNS])
+    yield "\ufeff" + header.getvalue()
+    rows = queryset.values_list(
+        "seq",
+        Func(F("at"), Value('YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'), function="to_char", output_field=CharField()),
+        "document_id", Coalesce(F("document__number"), Value("")), "document__title", "action", "from_state",
+        "to_state", Coalesce(F("actor__username"), Value("系统")), "opinion",
+        Coalesce(Cast(F("version__number"), CharField()), Value("")), "hash",
+    )
+    sql, params = rows.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            for block in copy:
+                yield bytes(block).decode("utf-8")
 
 
 def _flush(buffer, writer, rows) -> str:

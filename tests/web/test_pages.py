@@ -191,3 +191,12 @@ def test_document_page_queries_do_not_grow_with_history(users, make_document):
 
     registry.document_file_record(actor=users["registrar"], document_id=doc.pk, filed_with="省政府", filed_on=today())
     assert _queries(client, f"/documents/{doc.pk}/") == first
+
+
+def test_log_in_through_the_form_with_csrf(users):
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    r = client.post("/login/", {"csrfmiddlewaretoken": token, "username": "reviewer", "password": "pw-12345"})
+    assert r.status_code == 302 and r["Location"] == "/"
+    assert "审核队列" in client.get("/").content.decode()
