@@ -92,7 +92,7 @@ def _pg_csv_stream(queryset):
     session time zone is set for this transaction), '系统' for the system's acts."""
     header = io.StringIO()
     csv.writer(header).writerow([label for _, label in COLUMNS])
-    yield "\ufeff" + header.getvalue()
+    yield ("\ufeff" + header.getvalue()).encode()
     rows = queryset.values_list(
         "seq",
         Func(F("at"), Value('YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'), function="to_char", output_field=CharField()),
@@ -105,7 +105,7 @@ def _pg_csv_stream(queryset):
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
         with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             for block in copy:
-                yield bytes(block).decode("utf-8")
+                yield bytes(block)  # already UTF-8: the response passes it on as it is
 
 
 def _flush(buffer, writer, rows) -> str:
