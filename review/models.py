@@ -114,6 +114,10 @@ class Document(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["drafting_org", "state"]),
             models.Index(fields=["issuer", "state"]),
+            # Lists are newest first: walk an index and stop at the page, instead of sorting every
+            # match (at 100,000 documents, 84,000 published ones).
+            models.Index(fields=["-updated_at", "-id"], name="document_newest"),
+            models.Index(fields=["state", "-updated_at", "-id"], name="document_state_newest"),
             # The public portal's newest-first page, without sorting every published document.
             models.Index(fields=["-published_on", "-id"], name="document_public_newest",
                          condition=Q(state__in=("published", "repealed", "expired"))),

@@ -8,7 +8,8 @@ from review.rules import today
 from review.working_days import Calendar
 
 TEXT_MAX = 20_000
-_DATE, _DATETIME = serializers.DateField(), serializers.DateTimeField()  # formatters, outside any serializer
+_DATETIME = serializers.DateTimeField()  # a formatter, outside any serializer (DRF would collect it)
+_STATE_LABELS = dict(Document.State.choices)
 
 
 class OrgCodeField(serializers.SlugRelatedField):
@@ -67,13 +68,13 @@ class DocumentSerializer(serializers.ModelSerializer):
         out = {name: getattr(document, name) for name in self._PLAIN}
         for name in self._DATES:
             value = getattr(document, name)
-            out[name] = None if value is None else _DATE.to_representation(value)
+            out[name] = None if value is None else value.isoformat()  # DRF's ISO 8601 date
         for name in self._DATETIMES:
             value = getattr(document, name)
             out[name] = None if value is None else _DATETIME.to_representation(value)
         out.update(
             body=version.body if version else "", version=version.number if version else None,
-            state_display=document.get_state_display(), issuer=document.issuer.code,
+            state_display=_STATE_LABELS[document.state], issuer=document.issuer.code,
             drafting_org=document.drafting_org.code, overdue=self.get_overdue(document),
             precheck_findings=self.get_precheck_findings(document),
             review_working_days_left=self.get_review_working_days_left(document),

@@ -50,6 +50,11 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return [permissions.AllowAny()]
         return super().get_permissions()
 
+    def list(self, request):
+        rows = self.paginate_queryset(selectors.as_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(
+            self.get_serializer([selectors.DocumentRow(row) for row in rows], many=True).data)
+
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.get_object()).data)
 

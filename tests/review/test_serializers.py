@@ -22,3 +22,13 @@ def test_fast_representation_equals_the_declared_fields(step, make_document):
     fast = DocumentSerializer(doc).data
     assert dict(fast) == dict(declared(doc))
     assert list(fast) == DocumentSerializer.Meta.fields
+
+
+def test_a_list_row_reads_exactly_as_the_documents_detail(client_for, make_document):
+    for step in ["drafting", "submitted", "approved", "registered", "published"]:
+        make_document(step)
+    client = client_for("auditor")
+    rows = client.get("/api/documents/").json()["results"]
+    assert len(rows) == 5
+    for row in rows:
+        assert row == client.get(f"/api/documents/{row['id']}/").json()
