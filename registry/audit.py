@@ -119,13 +119,15 @@ def _flush(buffer, writer, rows) -> str:
 def xlsx_file(queryset, chunk_size=2000):
     """An .xlsx written row by row (openpyxl write-only) into a spooled temporary file."""
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("操作记录")
     sheet.append([label for _, label in COLUMNS])
     tz = timezone.get_current_timezone()
     for event in queryset.iterator(chunk_size=chunk_size):
-        sheet.append(_row(event, tz))
+        # XML cannot carry control characters; an opinion pasted from elsewhere may hold some.
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _row(event, tz)])
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)

@@ -110,3 +110,13 @@ def test_annual_report_as_docx_and_xlsx(world, tmp_path):
     assert f"{year}年，全市共审查规范性文件2件" in text
     rows = {r[0]: r[1] for r in load_workbook(tmp_path / "r.xlsx").active.iter_rows(values_only=True)}
     assert rows["出具合法性审核意见（件）"] == 2 and rows["退回：不合法（件）"] == 1
+
+
+def test_xlsx_export_survives_control_characters(client_for, make_document, users):
+    doc = make_document("submitted")
+    services.document_return_for_revision(actor=users["reviewer"], document_id=doc.pk, outcome="materials_missing",
+                                          opinion="缺少\x01起草说明\x0b")
+    r = client_for("auditor").get("/api/audit/events/?format=xlsx&action=return_for_revision")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True).active
+    assert [row[9] for row in sheet.values][1] == "【退回补充材料】缺少起草说明"
