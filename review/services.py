@@ -100,7 +100,7 @@ _WHO_MAY = {
     "open_public_comment": Role.DRAFTER, "close_public_comment": Role.DRAFTER,
     "submit_for_review": Role.DRAFTER, "withdraw": Role.DRAFTER, "approve": Role.REVIEWER,
     "return_for_revision": Role.REVIEWER, "register": Role.REGISTRAR, "publish": Role.REGISTRAR,
-    "file_record": Role.REGISTRAR, "repeal": Role.REGISTRAR,
+    "file_record": Role.REGISTRAR, "repeal": Role.REGISTRAR, "void_number": Role.REGISTRAR,
 }
 
 

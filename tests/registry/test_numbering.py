@@ -85,6 +85,8 @@ def test_voided_number_stays_listed_and_is_never_reused(client_for, make_documen
     # every number of the year is accounted for: no holes
     assert [e["seq"] for e in listing] == list(range(1, len(listing) + 1))
     assert client_for("drafter").get("/api/registry/").status_code == 403
+    r = client_for("reviewer").post(f"/api/documents/{first.pk}/void-number/", {"reason": "x"}, format="json")
+    assert r.status_code == 403 and r.json()["error"]["message"] == "只有登记人员可以作废编号"
 
 
 @pytest.mark.django_db
