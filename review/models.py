@@ -32,8 +32,11 @@ class State(models.TextChoices):
     EXPIRED = "expired", "已失效"
 
 
-# R7: states in which the current text must be the one approved by legality review.
+# R7: states in which the current text must be the one approved by legality review (also what
+# the registry sees).
 REVIEWED_STATES = (State.REGISTRATION, State.PUBLISHED, State.REVIEWED, State.REPEALED, State.EXPIRED)
+# R10: what the public may read. The portal's partial index is defined on exactly this list.
+PUBLIC_STATES = (State.PUBLISHED, State.REPEALED, State.EXPIRED)
 
 
 class Document(ConcurrentTransitionMixin, models.Model):
@@ -120,7 +123,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["state", "-updated_at", "-id"], name="document_state_newest"),
             # The public portal's newest-first page, without sorting every published document.
             models.Index(fields=["-published_on", "-id"], name="document_public_newest",
-                         condition=Q(state__in=("published", "repealed", "expired"))),
+                         condition=Q(state__in=PUBLIC_STATES)),
         ]
         constraints = [
             # R7, declaratively: past review, the current text is the approved text. The trigger

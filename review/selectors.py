@@ -6,12 +6,10 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from accounts.models import Role
 from review.errors import NotFound
 from review.comments import adoption_summary, group_comments
-from review.models import Document, History, PublicComment, ReviewFinding, ReviewRound, State, Version
+from review.models import (PUBLIC_STATES, REVIEWED_STATES, Document, History, PublicComment, ReviewFinding,
+                           ReviewRound, State, Version)
 from review.rules import today
 
-# What each role sees beyond its own drafts.
-REGISTRAR_STATES = (State.REGISTRATION, State.PUBLISHED, State.REVIEWED, State.REPEALED, State.EXPIRED)
-PUBLIC_STATES = (State.PUBLISHED, State.REPEALED, State.EXPIRED)
 
 
 def _base() -> QuerySet[Document]:
@@ -32,7 +30,7 @@ def documents_visible_to(user) -> QuerySet[Document]:
         ever_submitted = Exists(ReviewRound.objects.filter(document=OuterRef("pk")))
         return qs.filter(ever_submitted)
     if user.role == Role.REGISTRAR:
-        return qs.filter(state__in=REGISTRAR_STATES)
+        return qs.filter(state__in=REVIEWED_STATES)
     return qs.none()
 
 
@@ -54,6 +52,14 @@ def document_open_for_comment(document_id) -> Document:
     if doc is None:
         raise NotFound("文件不存在或未在征求意见")
     return doc
+
+
+def search(queryset: QuerySet[Document], text: str) -> QuerySet[Document]:
+    """Title or unified number contains ``text`` (the ?q= of every list, staff and public)."""
+    text = (text or "").strip()
+    if not text:
+        return queryset
+    return queryset.filter(Q(title__icontains=text) | Q(number__icontains=text))
 
 
 def overdue_filter() -> Q:

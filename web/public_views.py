@@ -2,7 +2,6 @@
 the Atom feed, and the drafts out for public comment with a comment form (CSRF on, honeypot)."""
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,8 +16,7 @@ from web import forms
 def portal(request):
     q = request.GET.get("q", "").strip()[:100]
     documents = selectors.public_documents().defer("current_version__body")
-    if q:
-        documents = documents.filter(Q(title__icontains=q) | Q(number__icontains=q))
+    documents = selectors.search(documents, q)
     page = Paginator(documents, 20).get_page(request.GET.get("page"))
     consultations = list(selectors.documents_open_for_comment().defer("current_version__body")[:10])
     return render(request, "web/public/portal.html", {"page": page, "q": q, "consultations": consultations})

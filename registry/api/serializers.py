@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from registry.models import Evaluation, RegistryEntry
-from review.api.serializers import TEXT_MAX, CommentReportSerializer  # noqa: F401 (re-exported)
+from review.api.serializers import TEXT_MAX
 from review.models import Document
 
 

@@ -13,6 +13,7 @@ from registry import services
 from registry.api import serializers as s
 from review import selectors
 from review.api.serializers import DocumentSerializer
+from review.api.serializers import CommentReportSerializer
 from review.api.views import act
 from review.models import Document
 
@@ -85,9 +86,7 @@ class PublicDocumentFilter(django_filters.FilterSet):
         field_name="state", choices=[("published", "有效"), ("repealed", "已废止"), ("expired", "已失效")])
 
     def filter_q(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(Q(title__icontains=value) | Q(number__icontains=value))
+        return selectors.search(queryset, value)
 
 
 class PublicDocumentList(generics.ListAPIView):
@@ -111,7 +110,7 @@ class PublicDocumentDetail(generics.RetrieveAPIView):
         return selectors.public_documents()
 
 
-@extend_schema(operation_id="public_document_comment_report", responses=s.CommentReportSerializer)
+@extend_schema(operation_id="public_document_comment_report", responses=CommentReportSerializer)
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
 def public_comment_report(request, pk):
