@@ -6,8 +6,10 @@ from .models import Organisation, User
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "kind", "number_prefix")
-    list_filter = ("kind",)
+    list_display = ("code", "name", "kind", "parent", "level", "number_prefix", "opinion_prefix")
+    list_filter = ("kind", "level")
+    autocomplete_fields = ("parent", "review_body", "registry_office")
+    filter_horizontal = ("files_with",)
     search_fields = ("code", "name")
 
 

@@ -9,8 +9,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from review.api.exceptions import error_body
-from review.errors import InvalidInput
+from core.api import error_body
+from core.errors import InvalidInput
 
 
 class Credentials(serializers.Serializer):

@@ -1,24 +1,54 @@
-"""Organisations and users: the bottom layer that review/ and registry/ both stand on."""
-import string
+"""Organisations (with their hierarchy and jurisdiction, R14) and users with their roles.
 
+Above ``core``, below everything else: ``accounts.jurisdiction`` answers which organisation
+reviews, registers and oversees what; the review and registry apps ask it."""
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from core.numbering import template_problem
+
 
 class Organisation(models.Model):
-    """机构: a drafting department, the justice bureau, the government office, or an auditor."""
+    """机构 (DESIGN §3): a department, a justice bureau or legal office, a government and its
+    office, an oversight body, a people's congress standing committee, or a law firm.
+
+    Jurisdiction (R14) is read through ``accounts.jurisdiction``: the fields below hold only what
+    was set explicitly; the defaults are resolved when used, so organisations may be created in
+    any order."""
 
     class Kind(models.TextChoices):
         DRAFTING = "drafting", "起草单位"
         JUSTICE = "justice", "司法行政部门"
-        OFFICE = "office", "政府办公室"
-        AUDIT = "audit", "审计监督"
+        OFFICE = "office", "人民政府（办公室）"
+        AUDIT = "audit", "监督机构"
+        CONGRESS = "congress", "人大常委会"
+        LAW_FIRM = "law_firm", "律师事务所"
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", "省级"
+        CITY = "city", "市级"
+        COUNTY = "county", "县级"
+        TOWNSHIP = "township", "乡镇级"
 
     code = models.SlugField("机构代码", max_length=40, unique=True)
     name = models.CharField("名称", max_length=100)
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey("self", verbose_name="上级（所属政府）", null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    level = models.CharField("层级", max_length=20, choices=Level.choices, blank=True)
+    # R14, for issuers: who reviews their documents and who registers them (empty: the default).
+    review_body = models.ForeignKey("self", verbose_name="合法性审核机构", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    registry_office = models.ForeignKey("self", verbose_name="登记机构", null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="+")
+    # R11, for issuers: the bodies they file with (empty: the default of DESIGN §3).
+    files_with = models.ManyToManyField("self", verbose_name="备案机关", symmetrical=False, blank=True,
+                                        related_name="+")
+    # R15, for review bodies: their opinion letters' prefix, and whether a head signs each opinion.
+    opinion_prefix = models.CharField("审核意见书编号前缀", max_length=30, blank=True)
+    signoff_required = models.BooleanField("审核意见须经负责人签发", default=True)
     # R9: the issuer's own number sequence, e.g. 春府规 → 春府规〔2026〕3号.
     number_prefix = models.CharField("文号前缀", max_length=30, blank=True)
     number_template = models.CharField(
@@ -46,31 +76,19 @@ class Organisation(models.Model):
         return self.number_template or settings.RULE_R9_NUMBER_TEMPLATE
 
 
-TEMPLATE_FIELDS = {"prefix", "year", "seq"}
-
-
-def template_problem(template: str) -> str | None:
-    """R9 templates may use {prefix}, {year} and {seq}, plainly: the database formats numbers
-    with the same template (registry.services), so no format specs such as {seq:03d}."""
-    try:
-        parts = list(string.Formatter().parse(template or ""))
-    except ValueError as error:
-        return f"文号模板格式错误：{error}"
-    for _, name, spec, conversion in parts:
-        if name is None:
-            continue
-        if name not in TEMPLATE_FIELDS or spec or conversion:
-            return "文号模板只能使用 {prefix}、{year}、{seq} 三个占位符"
-    return None
-
-
 class Role(models.TextChoices):
     """DESIGN §3: what a staff user may do. The public has no account."""
 
     DRAFTER = "drafter", "起草人员"
-    REVIEWER = "reviewer", "合法性审核人员"
+    REVIEWER = "reviewer", "审核人员（承办人）"
+    REVIEW_HEAD = "review_head", "审核负责人"
+    ADVISER = "adviser", "法律顾问/公职律师"
     REGISTRAR = "registrar", "登记人员"
-    AUDITOR = "auditor", "审计人员"
+    AUDITOR = "auditor", "监督人员"
+
+
+# Those who act on review rounds (a head may do all a handler may, on any round of its body).
+REVIEW_ROLES = (Role.REVIEWER, Role.REVIEW_HEAD)
 
 
 class User(AbstractUser):

@@ -121,7 +121,7 @@ def _service_worker(ids, queue):
     from accounts.models import User
     from registry import services as registry
     from review import services
-    from review.errors import DomainError
+    from core.errors import DomainError
 
     drafter, reviewer, registrar = (User.objects.get(username=u) for u in ("drafter", "reviewer", "registrar"))
     done = errors = conflicts = 0

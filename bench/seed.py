@@ -13,7 +13,7 @@ import random
 
 import psycopg
 
-from review.working_days import add_years
+from core.calendar import add_years
 
 STATES = [("published", 0.80), ("drafting", 0.05), ("public_comment", 0.02), ("legality_review", 0.06),
           ("registration", 0.03), ("expired", 0.02), ("repealed", 0.02)]

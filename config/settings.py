@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "csp",
     "django_filters",
     "drf_spectacular",
+    "core",
     "accounts",
     "review",
     "notifications",
@@ -180,7 +181,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "review.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {
         "public_comments": os.environ.get("THROTTLE_PUBLIC_COMMENTS", "20/hour"),

@@ -1,7 +1,7 @@
 """Planning reminders, in the transaction of the transition that creates the deadline.
 
 ``review.services`` and ``registry.services`` call these (one line per hook); nothing here
-imports ``review`` or ``registry`` at import time. Each function writes its rows with one
+imports ``review`` or ``registry``. Each function writes its rows with one
 ``bulk_create(ignore_conflicts=True)``, so planning twice is harmless (the unique key), and
 cancelling deletes only *unsent* rows (what was delivered stays on record).
 
@@ -20,7 +20,9 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.jurisdiction import Jurisdiction
+from accounts.models import REVIEW_ROLES, Role
+from core.calendar import Calendar
 from notifications.models import Kind, Reminder
 
 logger = logging.getLogger(__name__)
@@ -37,25 +39,9 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
-def _calendar_now():
-    from review.working_days import Calendar  # lazy: review stands above this app
-
-    return Calendar()
-
-
-def _dates():
-    from review import working_days  # lazy, as above
-
-    return working_days
-
-
 def working_days_before(cal, day: dt.date, n: int) -> dt.date:
-    """The working day n working days before ``day``: there are n working days in (result, day]."""
-    counted = 0
-    while counted < n:
-        day -= dt.timedelta(days=1)
-        counted += cal.is_workday(day)[0]
-    return day
+    """The working day n working days before ``day`` (core.calendar's)."""
+    return cal.working_days_before(day, n)
 
 
 # --- recipients ---------------------------------------------------------------------------
@@ -63,12 +49,16 @@ def _users(**filters) -> list[int]:
     return list(get_user_model().objects.filter(is_active=True, **filters).values_list("pk", flat=True))
 
 
-def reviewers() -> list[int]:
-    return _users(role=Role.REVIEWER)
+def reviewers_of(document) -> list[int]:
+    """R14: the reviewers and review heads of the document's review body (nobody else's)."""
+    body = Jurisdiction().review_body_of(document.issuer_id)
+    return _users(role__in=REVIEW_ROLES, organisation_id=body) if body else []
 
 
-def registrars() -> list[int]:
-    return _users(role=Role.REGISTRAR)
+def registrars_of(document) -> list[int]:
+    """R14: the registrars of the issuer's registry office."""
+    office = Jurisdiction().registry_office_of(document.issuer_id)
+    return _users(role=Role.REGISTRAR, organisation_id=office) if office else []
 
 
 def drafters_of(document) -> list[int]:
@@ -99,15 +89,15 @@ def cancel_open_reminders(document, kinds: Iterable[str] | None = None) -> int:
 
 
 def plan_after_submission(document, review_round) -> int:
-    """R5: every reviewer is told on the working day N working days before the round is due
+    """R5: the reviewers of the document's review body are told on the working day N working days before the round is due
     (review_due_soon), and on the first working day after it (review_overdue; the sweep repeats
     that one each working day while the document stays in legality review)."""
     cancel_open_reminders(document, kinds=COMMENT_KINDS + REVIEW_KINDS)
-    cal = _calendar_now()
+    cal = Calendar()
     due = review_round.due_on
     soon = working_days_before(cal, due, _setting("RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE", 3))
     overdue = cal.add_working_days(due, 1).date
-    return plan(document, [(Kind.REVIEW_DUE_SOON, soon), (Kind.REVIEW_OVERDUE, overdue)], reviewers())
+    return plan(document, [(Kind.REVIEW_DUE_SOON, soon), (Kind.REVIEW_OVERDUE, overdue)], reviewers_of(document))
 
 
 def plan_after_comment_opened(document) -> int:
@@ -125,10 +115,10 @@ def plan_after_approval(document) -> int:
     cancel_open_reminders(document, kinds=REVIEW_KINDS)
     if document.state != "registration":
         return 0
-    cal = _calendar_now()
+    cal = Calendar()
     limit = _setting("RULE_R9_REGISTER_WITHIN_WORKING_DAYS", 5)
     pending = cal.add_working_days(timezone.localdate(), limit + 1).date
-    return plan(document, [(Kind.REGISTRATION_PENDING, pending)], registrars())
+    return plan(document, [(Kind.REGISTRATION_PENDING, pending)], registrars_of(document))
 
 
 def plan_after_publication(document) -> int:
@@ -142,15 +132,12 @@ def plan_after_publication(document) -> int:
         before = _setting("RULE_R11_REMIND_DAYS_BEFORE_FILING_DUE", 5)
         plans += [(Kind.FILING_DUE, deadline - dt.timedelta(days=before)),
                   (Kind.FILING_OVERDUE, deadline + dt.timedelta(days=1))]
+    # R12: the registry computed both dates when it published (review.rules.validity_dates).
     if document.expires_on:
-        plans.append((Kind.VALIDITY_EXPIRING,
-                      _dates().add_months(document.expires_on, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)))
-    elif getattr(document, "evaluation_due_on", None):  # the registry's own R12 date, when it keeps one
+        plans.append((Kind.VALIDITY_EXPIRING, document.evaluation_due_on))
+    elif document.evaluation_due_on:
         plans.append((Kind.EVALUATION_OVERDUE, document.evaluation_due_on))
-    elif document.effective_from or document.published_on:
-        start = document.effective_from or document.published_on
-        plans.append((Kind.EVALUATION_OVERDUE, _dates().add_years(start, _setting("RULE_R12_EVALUATE_EVERY_YEARS", 5))))
-    return plan(document, plans, registrars())
+    return plan(document, plans, registrars_of(document))
 
 
 # --- asking the worker for a sweep now (never blocking a transition) ----------------------
@@ -190,4 +177,4 @@ def after_evaluation(document) -> int:
     cancel_open_reminders(document, kinds=EVALUATION_KINDS)
     if document.evaluation_due_on is None:
         return 0
-    return plan(document, [(Kind.EVALUATION_OVERDUE, document.evaluation_due_on)], registrars())
+    return plan(document, [(Kind.EVALUATION_OVERDUE, document.evaluation_due_on)], registrars_of(document))

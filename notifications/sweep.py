@@ -20,6 +20,7 @@ from django.core.mail import get_connection, send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import Calendar
 from notifications.models import InboxMessage, Kind, Reminder
 
 logger = logging.getLogger(__name__)
@@ -107,8 +108,6 @@ def _plan_next_overdue(delivered, today, state) -> None:
     if not overdue:
         return
     if "calendar" not in state:
-        from review.working_days import Calendar  # lazy: review stands above this app
-
         state["calendar"] = Calendar()
     next_day = state["calendar"].add_working_days(today, 1).date
     Reminder.objects.bulk_create(

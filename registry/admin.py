@@ -1,12 +1,7 @@
 from django.contrib import admin
 
-from registry.models import NumberSequence, RegistryEntry
-from review.admin import ReadOnlyAdmin
-
-
-@admin.register(NumberSequence)
-class NumberSequenceAdmin(ReadOnlyAdmin):
-    list_display = ("issuer", "year", "last_seq")
+from core.admin import ReadOnlyAdmin
+from registry.models import RegistryEntry
 
 
 @admin.register(RegistryEntry)

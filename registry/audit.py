@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from review.errors import InvalidInput
+from core.errors import InvalidInput
 from review.models import History
 
 COLUMNS = [

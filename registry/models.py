@@ -1,20 +1,8 @@
-"""Number sequences and the registry of every number issued (R9, 三统一)."""
+"""The registry of every number issued (R9, 三统一); the sequences themselves are core.numbering's."""
 from django.db import models
 
 from accounts.models import Organisation
 from review.models import Document
-
-
-class NumberSequence(models.Model):
-    """The last number used by one issuer in one year. Locked while a number is taken."""
-
-    issuer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="number_sequences")
-    year = models.PositiveSmallIntegerField()
-    last_seq = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "编号序列"
-        constraints = [models.UniqueConstraint(fields=["issuer", "year"], name="sequence_issuer_year_unique")]
 
 
 class RegistryEntry(models.Model):

@@ -13,18 +13,47 @@ from review.models import Document, PublicComment, ReviewRound
 DECIDED = ~Q(outcome="") & ~Q(outcome=ReviewRound.Outcome.WITHDRAWN)
 
 
-def annual_figures(year: int) -> dict:
+def _through_document(org_ids) -> Q:
+    return Q(document__issuer_id__in=org_ids) | Q(document__drafting_org_id__in=org_ids)
+
+
+def decided_rounds(year: int, org_ids: list[int] | None = None):
+    """Review rounds decided in ``year`` (withdrawals are no opinion), of documents issued or
+    drafted by ``org_ids`` (an overseer's jurisdiction; None: all)."""
     rounds = ReviewRound.objects.filter(DECIDED, decided_at__year=year)
+    return rounds if org_ids is None else rounds.filter(_through_document(org_ids))
+
+
+def on_time(decided_at, due_on) -> bool:
+    """R5: decided on or before its due date (decided_at a moment, due_on a local date)."""
+    return timezone.localdate(decided_at) <= due_on
+
+
+def reviews_by_month(year: int, org_ids: list[int] | None = None) -> dict[int, tuple[int, int]]:
+    """{month: (decided, of which on time)} for the dashboard."""
+    out = {}
+    for decided_at, due_on in decided_rounds(year, org_ids).values_list("decided_at", "due_on"):
+        month = timezone.localtime(decided_at).month
+        decided, timely = out.get(month, (0, 0))
+        out[month] = (decided + 1, timely + on_time(decided_at, due_on))
+    return out
+
+
+def annual_figures(year: int, org_ids: list[int] | None = None) -> dict:
+    rounds = decided_rounds(year, org_ids)
     normative_rounds = rounds.filter(document__kind=Document.Kind.NORMATIVE)
     returned = dict(rounds.exclude(outcome=ReviewRound.Outcome.LAWFUL)
                     .values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
-    published = Document.objects.filter(kind=Document.Kind.NORMATIVE, published_on__year=year)
+    documents, comments = Document.objects.all(), PublicComment.objects.all()
+    if org_ids is not None:
+        documents = documents.filter(Q(issuer_id__in=org_ids) | Q(drafting_org_id__in=org_ids))
+        comments = comments.filter(_through_document(org_ids))
+    published = documents.filter(kind=Document.Kind.NORMATIVE, published_on__year=year)
     filed = published.filter(filed_on__isnull=False)
     filed_on_time = filed.filter(filed_on__lte=F("published_on") + dt.timedelta(days=settings.RULE_R11_FILING_DAYS))
     # decided_at is a moment, due_on a local date: decided on its due date is on time. A city
     # decides hundreds of reviews a year, so this comparison runs in Python over two columns.
-    on_time = sum(1 for decided_at, due_on in rounds.values_list("decided_at", "due_on")
-                  if timezone.localdate(decided_at) <= due_on)
+    timely = sum(on_time(decided_at, due_on) for decided_at, due_on in rounds.values_list("decided_at", "due_on"))
     return {
         "year": year,
         "normative_documents_reviewed": normative_rounds.values("document").distinct().count(),
@@ -32,13 +61,13 @@ def annual_figures(year: int) -> dict:
         "review_opinions_by_kind": dict(rounds.values_list("document__kind").annotate(n=Count("id"))
                                         .values_list("document__kind", "n")),
         "returned": {outcome: returned.get(outcome, 0) for outcome in ReviewRound.RETURN_OUTCOMES},
-        "reviews_on_time": on_time,
+        "reviews_on_time": timely,
         "normative_documents_published": published.count(),
         "filed": filed.count(),
         "filed_on_time": filed_on_time.count(),
-        "comments_received": PublicComment.objects.filter(created_at__year=year).count(),
-        "comments_adopted": PublicComment.objects.filter(
-            created_at__year=year, disposition__in=["adopted", "partly_adopted"]).count(),
+        "comments_received": comments.filter(created_at__year=year).count(),
+        "comments_adopted": comments.filter(created_at__year=year,
+                                            disposition__in=["adopted", "partly_adopted"]).count(),
     }
 
 

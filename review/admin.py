@@ -2,18 +2,9 @@
 services (the API and pages), which check roles and rules and write the history."""
 from django.contrib import admin
 
-from review.models import Document, History, HolidayOverride, PublicComment, ReviewRound, Version
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from core.admin import ReadOnlyAdmin
+from review import lifecycle
+from review.models import Document, History, PublicComment, ReviewRound, Version
 
 
 class VersionInline(admin.TabularInline):
@@ -43,15 +34,14 @@ class ReviewRoundAdmin(ReadOnlyAdmin):
 
 @admin.register(History)
 class HistoryAdmin(ReadOnlyAdmin):
-    list_display = ("seq", "document", "action", "from_state", "to_state", "actor", "at")
+    list_display = ("seq", "document", "act", "from_state", "to_state", "actor", "at")
     list_filter = ("action",)
+
+    @admin.display(description="操作", ordering="action")
+    def act(self, row):
+        return lifecycle.label(row.action)
 
 
 @admin.register(PublicComment)
 class PublicCommentAdmin(ReadOnlyAdmin):
     list_display = ("document", "author_name", "created_at")
-
-
-@admin.register(HolidayOverride)
-class HolidayOverrideAdmin(admin.ModelAdmin):
-    list_display = ("date", "is_workday", "name")

@@ -1,8 +1,11 @@
 """Documents, their text versions, review rounds, public comments and the transition history.
 
-The lifecycle (DESIGN §2) is a django-fsm state machine on ``Document.state``. Transitions are
-small methods with ``conditions=`` (the rules of ``review.rules``) and ``permission=`` (the roles
-of DESIGN §3); they are called only through ``review.services`` and ``registry.services``, which
+The lifecycle (DESIGN §2) is a django-fsm state machine on ``Document.state``, and this is its
+one home: each transition declares once its rules (``conditions=``, review.rules), who may take
+it (``permission=``, a ``rules.Who`` with roles and jurisdiction) and ``custom=``: the label users
+read, the page form that collects its input, and whether a page offers it as a dangerous act.
+``review.lifecycle`` reads them for the API messages, the pages' buttons, the history and the
+admin. Transitions are called only through ``review.services`` and ``registry.services``, which
 lock the row, check the actor, save and write the history in one transaction.
 """
 from __future__ import annotations
@@ -165,76 +168,86 @@ class Document(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions (DESIGN §2). Bodies stay small: services do the side effects. -----------
     @transition(field=state, source=State.DRAFTING, target=State.PUBLIC_COMMENT,
-                permission=rules.drafter_of, conditions=[rules.comment_period_long_enough])
+                permission=rules.drafter_of, conditions=[rules.comment_period_long_enough],
+                custom=dict(label="公开征求意见", form="OpenPublicCommentForm"))
     def open_public_comment(self):
         """公开征求意见: the period (comment_opened_on … comment_closes_on) is set by the service."""
 
     @transition(field=state, source=State.PUBLIC_COMMENT, target=State.DRAFTING,
-                permission=rules.drafter_of, conditions=[rules.comment_period_closed])
+                permission=rules.drafter_of, conditions=[rules.comment_period_closed],
+                custom=dict(label="结束征求意见并修改", form="EmptyForm"))
     def close_public_comment(self):
         """Back to drafting after the period, to revise the text in the light of the comments."""
 
     @transition(field=state, source=[State.DRAFTING, State.PUBLIC_COMMENT], target=State.LEGALITY_REVIEW,
                 permission=rules.drafter_of,
                 conditions=[rules.comment_period_closed, rules.comment_held_or_exempt,
-                            rules.submission_materials_complete])
+                            rules.submission_materials_complete],
+                custom=dict(label="报送合法性审核", form="SubmitForReviewForm"))
     def submit_for_review(self):
         """报送合法性审核 (R2, R4). The service opens the review round and sets review_due_at (R5)."""
 
     @transition(field=state, source=State.LEGALITY_REVIEW,
                 target=RETURN_VALUE(State.REGISTRATION, State.REVIEWED),
-                permission=rules.reviewer, conditions=[rules.findings_resolved, rules.reviewed_text_is_current])
+                permission=rules.reviewer_of, conditions=[rules.findings_resolved, rules.reviewed_text_is_current],
+                custom=dict(label="审核通过", form="ApproveForm", with_findings=True))
     def approve(self):
         """合法 (R6): a normative document goes to registration; other kinds (R13) end here."""
         return State.REGISTRATION if self.is_numbered_kind else State.REVIEWED
 
     @transition(field=state, source=State.LEGALITY_REVIEW, target=State.DRAFTING,
-                permission=rules.reviewer)
+                permission=rules.reviewer_of,
+                custom=dict(label="退回修改", form="ReturnForRevisionForm", with_findings=True))
     def return_for_revision(self):
         """修改后合法 / 不合法 / 退回补充材料 (R6): back to the drafter with a written opinion."""
         self.approved_version = None
 
     @transition(field=state, source=State.REGISTRATION, target=State.REGISTRATION,
-                permission=rules.registrar,
+                permission=rules.registrar_of,
                 conditions=[rules.reviewed_text_is_current, rules.deliberation_recorded,
-                            rules.not_yet_numbered])
+                            rules.not_yet_numbered],
+                custom=dict(label="统一登记编号", form="RegisterForm", when=lambda d: not d.number))
     def register(self, *, number):
         """统一登记 (R8, R9): registry.services allocates the number before this call."""
         self.number, self.registered_at = number, timezone.now()
 
     @transition(field=state, source=State.REGISTRATION, target=State.PUBLISHED,
-                permission=rules.registrar,
+                permission=rules.registrar_of,
                 conditions=[rules.reviewed_text_is_current, rules.number_allocated,
-                            rules.publication_recorded, rules.validity_within_limit])
+                            rules.publication_recorded, rules.validity_within_limit],
+                custom=dict(label="统一公布", form="PublishForm", when=lambda d: bool(d.number)))
     def publish(self):
         """统一公布 (R7, R10, R12)."""
 
     @transition(field=state, source=State.REGISTRATION, target=State.REGISTRATION,
-                permission=rules.registrar, conditions=[rules.number_allocated])
+                permission=rules.registrar_of, conditions=[rules.number_allocated],
+                custom=dict(label="作废编号", form="ReasonForm", danger=True, when=lambda d: bool(d.number)))
     def void_number(self):
         """作废编号 (R9): the number stays in the registry as voided; the document may be
         registered again, or withdrawn."""
         self.number, self.registered_at = None, None
 
     @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
-                permission=rules.registrar, conditions=[rules.not_yet_filed])
+                permission=rules.registrar_of, conditions=[rules.not_yet_filed],
+                custom=dict(label="备案", form="FileRecordForm"))
     def file_record(self, *, filed_with, filed_on, reference=""):
         """备案 (R11) with the higher authority."""
         self.filed_with, self.filed_on, self.filing_reference = filed_with, filed_on, reference
 
     @transition(field=state, source=State.PUBLISHED, target=State.REPEALED,
-                permission=rules.registrar)
+                permission=rules.registrar_of, custom=dict(label="废止", form="RepealForm", danger=True))
     def repeal(self):
         """废止."""
 
     @transition(field=state, source=State.PUBLISHED, target=State.EXPIRED,
-                permission=rules.system, conditions=[rules.validity_ended])
+                permission=rules.system, conditions=[rules.validity_ended], custom=dict(label="有效期届满失效"))
     def expire(self):
         """有效期届满 (R12), run by the periodic task."""
 
     @transition(field=state,
                 source=[State.DRAFTING, State.PUBLIC_COMMENT, State.LEGALITY_REVIEW, State.REGISTRATION],
-                target=State.WITHDRAWN, permission=rules.drafter_of, conditions=[rules.number_voided_first])
+                target=State.WITHDRAWN, permission=rules.drafter_of, conditions=[rules.number_voided_first],
+                custom=dict(label="撤回", form="ReasonForm", danger=True))
     def withdraw(self):
         """撤回 by the drafting department; from registration only once a number is voided (R9)."""
 
@@ -397,15 +410,3 @@ class HistoryHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
-
-
-class HolidayOverride(models.Model):
-    """The State Council's holiday schedule for a year chinese-calendar does not know (R5)."""
-
-    date = models.DateField("日期", unique=True)
-    is_workday = models.BooleanField("是否工作日")
-    name = models.CharField("名称", max_length=50, blank=True)
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = verbose_name_plural = "节假日安排"

@@ -3,19 +3,28 @@
 Each rule is a ``Rule``: django-fsm calls it as a transition condition (``conditions=[...]``,
 true or false), and the services ask it *why* it fails, so that the model's invariant and the
 API's error code (``comment_required``, ``text_changed_since_review`` …) come from one place.
-Limits are read from settings (``RULE_R3_…``), never written here.
+Who may act (R14, DESIGN §3) is a ``Who``: the transition's ``permission=``, with the roles and
+the words a refusal uses. Limits are read from settings (``RULE_R3_…``), never written here.
+
+Conditions are pure: they read the document and answer. An act evaluates each rule once: the
+service asks ``why`` inside ``evaluated_once``, and django-fsm's own call of the condition a
+moment later, in the same act, reads that answer from the act's context (a context variable,
+never the model instance).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import contextvars
 from dataclasses import dataclass
 from typing import Callable
 
 from django.conf import settings
-from django.utils import timezone
 
-from accounts.models import Role
-from review import working_days
+from accounts.jurisdiction import Jurisdiction
+from accounts.models import REVIEW_ROLES, Role
+from core import calendar as working_days
+from core.clock import today
 
 
 @dataclass(frozen=True)
@@ -24,34 +33,47 @@ class Violation:
     message: str
 
 
-class Rule:
-    """A transition condition that can also explain its refusal.
+# The answers given in the act under way: {(id(document), rule name, state): Violation | None}.
+_answers: contextvars.ContextVar[dict | None] = contextvars.ContextVar("rule_answers", default=None)
 
-    ``why`` checks afresh and remembers the answer on the document; django-fsm's own call of the
-    condition, a moment later in the same transition, reuses it instead of querying again."""
+
+@contextlib.contextmanager
+def evaluated_once():
+    """Within this block, each rule is checked at most once per document and state. Nested
+    blocks share the outer one's answers (an act that checks before it takes a number)."""
+    if _answers.get() is not None:
+        yield
+        return
+    token = _answers.set({})
+    try:
+        yield
+    finally:
+        _answers.reset(token)
+
+
+class Rule:
+    """A transition condition that can also explain its refusal."""
 
     def __init__(self, rule_id: str, check: Callable[["object"], Violation | None]):
         self.rule_id = rule_id
         self.check = check
         self.__name__ = f"{rule_id}_{check.__name__}"
 
-    def __call__(self, document) -> bool:
-        memo = document.__dict__.get("_rule_answers", {})
-        key = (self.__name__, document.state)
-        return (memo[key] if key in memo else self.check(document)) is None
-
     def why(self, document) -> Violation | None:
-        answer = self.check(document)
-        document.__dict__.setdefault("_rule_answers", {})[(self.__name__, document.state)] = answer
-        return answer
+        answers = _answers.get()
+        if answers is None:
+            return self.check(document)
+        key = (id(document), self.__name__, document.state)
+        if key not in answers:
+            answers[key] = self.check(document)
+        return answers[key]
+
+    def __call__(self, document) -> bool:
+        return self.why(document) is None
 
 
 def rule(rule_id):
     return lambda check: Rule(rule_id, check)
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def requires_long_comment_period(document) -> bool:
@@ -191,6 +213,7 @@ def publication_recorded(document):
 
 # --- R12: validity (有效期) ------------------------------------------------------------------
 def validity_violation(validity_years, provisional) -> Violation | None:
+    """R12's maxima (5 years; 2 for 暂行/试行)."""
     if validity_years is None:
         return None
     limit = (settings.RULE_R12_MAX_VALIDITY_YEARS_PROVISIONAL if provisional
@@ -220,17 +243,42 @@ def validity_ended(document):
     return None
 
 
-# --- DESIGN §3: who may act (django-fsm ``permission=``) -------------------------------------
-def drafter_of(document, user) -> bool:
-    return user.has_role(Role.DRAFTER) and user.organisation_id == document.drafting_org_id
+# --- R12: the dates that follow from publication ---------------------------------------------
+def validity_dates(effective_from, validity_years) -> tuple:
+    """(expires_on, evaluation_due_on): the last day of validity (5 years from 2026-04-01 run to
+    2031-03-31 inclusive) and the evaluation RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY before it;
+    without a validity period, no expiry and an evaluation every RULE_R12_EVALUATE_EVERY_YEARS."""
+    if validity_years:
+        expires_on = working_days.add_years(effective_from, validity_years) - dt.timedelta(days=1)
+        return expires_on, working_days.add_months(expires_on, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)
+    return None, working_days.add_years(effective_from, settings.RULE_R12_EVALUATE_EVERY_YEARS)
 
 
-def reviewer(document, user) -> bool:
-    return user.has_role(Role.REVIEWER)
+# --- R14: who may act (django-fsm ``permission=``; DESIGN §3) --------------------------------
+class Who:
+    """A role and the jurisdiction it acts in. ``words`` name them in a refusal:
+    "只有{words}可以{act}"."""
+
+    def __init__(self, roles: tuple, words: str, check: Callable[["object", "object", Jurisdiction], bool]):
+        self.roles, self.words, self.check = roles, words, check
+
+    def __call__(self, document, user, jurisdiction: Jurisdiction | None = None) -> bool:
+        if user is None or not user.has_role(*self.roles):
+            return False
+        return self.check(document, user, jurisdiction or Jurisdiction())
+
+    def has_role(self, user) -> bool:
+        return user is not None and user.has_role(*self.roles)
 
 
-def registrar(document, user) -> bool:
-    return user.has_role(Role.REGISTRAR)
+drafter_of = Who((Role.DRAFTER,), "本文件起草单位的起草人员",
+                 lambda document, user, j: user.organisation_id == document.drafting_org_id)
+reviewer_of = Who(REVIEW_ROLES, "本文件审核机构的审核人员",
+                  lambda document, user, j: user.organisation_id is not None
+                  and user.organisation_id == j.review_body_of(document.issuer_id))
+registrar_of = Who((Role.REGISTRAR,), "该制定机关登记机构的登记人员",
+                   lambda document, user, j: user.organisation_id is not None
+                   and user.organisation_id == j.registry_office_of(document.issuer_id))
 
 
 def system(document, user) -> bool:

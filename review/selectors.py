@@ -1,49 +1,18 @@
-"""Every read the API and the pages share. Visibility (DESIGN §3) is decided here, once."""
+"""Every read the API and the pages share. Who may see what is review.permissions' answer."""
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from accounts.models import Role
-from review.errors import NotFound
+from core.clock import today
+from core.errors import NotFound
 from review.comments import adoption_summary, group_comments
-from review.models import (PUBLIC_STATES, REVIEWED_STATES, Document, History, PublicComment, ReviewFinding,
-                           ReviewRound, State, Version)
-from review.rules import today
-
-
-
-def _base() -> QuerySet[Document]:
-    return Document.objects.select_related("issuer", "drafting_org", "current_version")
-
-
-def documents_visible_to(user) -> QuerySet[Document]:
-    """Drafters see their department's documents; reviewers what was ever submitted for review;
-    registrars what was approved; auditors everything; anyone else nothing."""
-    qs = _base()
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return qs.none()
-    if user.role == Role.AUDITOR:
-        return qs
-    if user.role == Role.DRAFTER:
-        return qs.filter(drafting_org_id=user.organisation_id)
-    if user.role == Role.REVIEWER:
-        ever_submitted = Exists(ReviewRound.objects.filter(document=OuterRef("pk")))
-        return qs.filter(ever_submitted)
-    if user.role == Role.REGISTRAR:
-        return qs.filter(state__in=REVIEWED_STATES)
-    return qs.none()
+from review.models import PUBLIC_STATES, Document, History, PublicComment, ReviewFinding, ReviewRound, State, Version
+from review.permissions import base_documents as _base
+from review.permissions import documents_visible_to
 
 
 def public_documents() -> QuerySet[Document]:
     return _base().filter(state__in=PUBLIC_STATES).order_by("-published_on", "-id")
-
-
-def document_for(user, document_id) -> Document:
-    """The document if ``user`` may see it; 404 otherwise (existence must not leak)."""
-    doc = documents_visible_to(user).filter(pk=document_id).first()
-    if doc is None:
-        raise NotFound("文件不存在或无权查看")
-    return doc
 
 
 def document_open_for_comment(document_id) -> Document:

@@ -14,52 +14,28 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
-from accounts.models import Organisation, Role
+from core.calendar import add_working_days
+from core.clock import today
+from core.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
+from accounts.models import Organisation
 from notifications import planning
-from review import history, rules, selectors
-from review.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
-from review.models import Document, PublicComment, ReviewFinding, ReviewRound, State, Version, content_hash
+from review import history, lifecycle, permissions, rules, selectors
 from review.comments import adoption_summary, group_comments
+from review.models import Document, PublicComment, ReviewFinding, ReviewRound, State, Version, content_hash
 from review.precheck import run_precheck
-from review.working_days import add_working_days
-
-ROLE_NAMES = dict(Role.choices)
 
 
 # --- the transition machinery, shared with registry.services ------------------------------
-def lock_document(actor, document_id) -> Document:
-    """The document, row-locked for this transaction, if ``actor`` may see it (else 404): one
-    query, the visibility rule and the lock together."""
-    document = (selectors.documents_visible_to(actor).select_for_update(of=("self",))
-                .select_related("approved_version").filter(pk=document_id).first())
-    if document is None:
-        raise NotFound("文件不存在或无权查看")
-    return document
-
-
-def _transition_meta(document, name):
-    return getattr(type(document), name)._django_fsm
-
-
-def guard(document, name, actor) -> None:
-    """403 when the actor's role may never do this to this document; 409 when its state forbids."""
-    meta = _transition_meta(document, name)
-    any_transition = next(iter(meta.transitions.values()))
-    if not any_transition.has_perm(document, actor):
-        raise Forbidden(_forbidden_message(name))
-    if not meta.has_transition(document.state):
-        raise InvalidTransition(
-            f"文件当前状态为“{document.get_state_display()}”，不能执行“{ACTION_NAMES.get(name, name)}”",
-        )
-
-
 def proceed(document, name, actor, *, opinion="", version=None, action=None, then=None, **transition_kwargs):
     """Check the rules (conditions), run the transition, save, run ``then`` (the act's other
-    writes), and log it. The log comes last because appending locks the chain's head, which every
-    act in the city waits for: the shorter it is held, the more acts proceed side by side."""
+    writes), and log it. Each rule is evaluated once in the act (``rules.evaluated_once``), the
+    transition's own call of its conditions included. The log comes last because appending
+    locks the chain's head, which every act in the city waits for: the shorter it is held, the
+    more acts proceed side by side."""
     from_state = document.state
-    check_rules(document, name)
-    getattr(document, name)(**transition_kwargs)
+    with rules.evaluated_once():
+        check_rules(document, name)
+        getattr(document, name)(**transition_kwargs)
     try:
         document.save()
     except ConcurrentTransition:
@@ -72,10 +48,9 @@ def proceed(document, name, actor, *, opinion="", version=None, action=None, the
 
 
 def check_rules(document, name) -> None:
-    """Raise the first rule (transition condition) that forbids ``name`` now, with its code."""
-    transition = _transition_meta(document, name).get_transition(document.state)
-    document.__dict__.pop("_rule_answers", None)  # every act checks afresh
-    for condition in transition.conditions:
+    """Raise the first rule (transition condition) that forbids ``name`` now, with its code.
+    Inside ``rules.evaluated_once()`` the answers are kept for the transition's own check."""
+    for condition in lifecycle.transitions()[name].conditions:
         violation = condition.why(document) if isinstance(condition, rules.Rule) else None
         if violation:
             raise _violation_error(violation)
@@ -85,33 +60,6 @@ def _violation_error(violation):
     if violation.code == "validation_error":
         return InvalidInput(violation.message)
     return RuleViolation(violation.message, code=violation.code)
-
-
-ACTION_NAMES = {
-    "create": "创建", "edit": "修改文本", "open_public_comment": "公开征求意见",
-    "close_public_comment": "结束征求意见", "submit_for_review": "报送合法性审核",
-    "approve": "审核通过", "return_for_revision": "退回修改", "register": "统一登记编号",
-    "publish": "统一公布", "file_record": "备案", "repeal": "废止", "expire": "失效",
-    "withdraw": "撤回", "void_number": "作废编号", "dispose_comment": "处理公众意见",
-    "resolve_finding": "确认审核发现整改情况", "record_evaluation": "记录实施评估",
-}
-
-_WHO_MAY = {
-    "open_public_comment": Role.DRAFTER, "close_public_comment": Role.DRAFTER,
-    "submit_for_review": Role.DRAFTER, "withdraw": Role.DRAFTER, "approve": Role.REVIEWER,
-    "return_for_revision": Role.REVIEWER, "register": Role.REGISTRAR, "publish": Role.REGISTRAR,
-    "file_record": Role.REGISTRAR, "repeal": Role.REGISTRAR, "void_number": Role.REGISTRAR,
-}
-
-
-def _forbidden_message(name):
-    role = _WHO_MAY.get(name)
-    action = ACTION_NAMES.get(name, name)
-    if role == Role.DRAFTER:
-        return f"只有本文件起草单位的起草人员可以{action}"
-    if role:
-        return f"只有{ROLE_NAMES[role]}可以{action}"
-    return f"“{action}”由系统自动执行"
 
 
 # --- validation shared by create and edit --------------------------------------------------
@@ -151,8 +99,7 @@ def _new_version(document, body, author) -> Version:
 def document_create(*, actor, title, body, issuer: Organisation, kind=Document.Kind.NORMATIVE,
                     affects_rights=True, business_related=False, validity_years=None,
                     provisional=False) -> Document:
-    if not actor.has_role(Role.DRAFTER) or actor.organisation_id is None:
-        raise Forbidden("只有起草单位的起草人员可以创建文件")
+    permissions.check_create(actor, issuer)
     _check_validity(validity_years, provisional)
     document = Document.objects.create(
         kind=kind, title=_clean_title(title), issuer=issuer, drafting_org_id=actor.organisation_id,
@@ -176,12 +123,14 @@ def document_update(*, actor, document_id, **changes) -> Document:
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"不能修改字段：{', '.join(sorted(unknown))}")
-    document = lock_document(actor, document_id)
-    if not rules.drafter_of(document, actor):
-        raise Forbidden("只有本文件起草单位的起草人员可以修改文件")
-    if document.state != State.DRAFTING:
+    document = permissions.access_document(actor, document_id, lock=True)
+    try:
+        permissions.check_act(actor, document, "edit")
+    except InvalidTransition:
         raise RuleViolation("只有起草中的文件可以修改；征求意见、审核中或已通过审核的文本不能改动",
                             code="not_editable")
+    if "issuer" in changes and changes["issuer"].pk != document.issuer_id:
+        permissions.check_create(actor, changes["issuer"])
     if "title" in changes:
         changes["title"] = _clean_title(changes["title"])
     _check_validity(changes.get("validity_years", document.validity_years),
@@ -204,9 +153,9 @@ def document_update(*, actor, document_id, **changes) -> Document:
 def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
                                  short_period_reason="") -> Document:
     """公开征求意见 (R3): the period runs from today to ``closes_on`` inclusive."""
-    document = lock_document(actor, document_id)
-    guard(document, "open_public_comment", actor)
-    document.comment_opened_on = rules.today()
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "open_public_comment")
+    document.comment_opened_on = today()
     document.comment_closes_on = closes_on
     document.comment_short_period_reason = short_period_reason or ""
     proceed(document, "open_public_comment", actor,
@@ -217,8 +166,8 @@ def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
 
 @transaction.atomic
 def document_close_public_comment(*, actor, document_id) -> Document:
-    document = lock_document(actor, document_id)
-    guard(document, "close_public_comment", actor)
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "close_public_comment")
     proceed(document, "close_public_comment", actor)
     return document
 
@@ -227,8 +176,8 @@ def document_close_public_comment(*, actor, document_id) -> Document:
 def document_submit_for_review(*, actor, document_id, drafting_notes, comment_summary="",
                                exemption_reason="") -> Document:
     """报送合法性审核 (R2, R4); opens a review round due in R5's working days."""
-    document = lock_document(actor, document_id)
-    guard(document, "submit_for_review", actor)
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "submit_for_review")
     document.drafting_notes = drafting_notes or ""
     comments = list(document.public_comments.all())
     # R4: the comment handling is written from the dispositions unless the drafter writes it.
@@ -283,8 +232,8 @@ def _decide(review_round, *, outcome, opinion, findings, actor) -> None:
 def document_approve(*, actor, document_id, opinion, findings=None) -> Document:
     """合法 (R6): the round records the version it approved; R7 holds from here on. Refused while
     a finding of an earlier round is not confirmed resolved (``unresolved_findings``)."""
-    document = lock_document(actor, document_id)
-    guard(document, "approve", actor)
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "approve")
     review_round = _open_round(document)
     _decide(review_round, outcome=ReviewRound.Outcome.LAWFUL, opinion=opinion, findings=findings, actor=actor)
     document.approved_version = review_round.version
@@ -299,8 +248,8 @@ def document_return_for_revision(*, actor, document_id, outcome, opinion, findin
     """修改后合法 / 不合法 / 退回补充材料 (R6): the round closes, which stops its clock (R5)."""
     if outcome not in ReviewRound.RETURN_OUTCOMES:
         raise InvalidInput("审核结论须为：修改后合法、不合法或退回补充材料")
-    document = lock_document(actor, document_id)
-    guard(document, "return_for_revision", actor)
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "return_for_revision")
     review_round = _open_round(document)
     _decide(review_round, outcome=outcome, opinion=opinion, findings=findings, actor=actor)
     label = ReviewRound.Outcome(outcome).label
@@ -313,11 +262,8 @@ def document_return_for_revision(*, actor, document_id, outcome, opinion, findin
 @transaction.atomic
 def finding_resolve(*, actor, document_id, finding_id, status, note="") -> ReviewFinding:
     """The reviewer confirms, on the new round, whether an earlier finding was dealt with."""
-    document = lock_document(actor, document_id)
-    if not rules.reviewer(document, actor):
-        raise Forbidden("只有合法性审核人员可以确认审核发现的整改情况")
-    if document.state != State.LEGALITY_REVIEW:
-        raise InvalidTransition("只有审核中的文件可以确认整改情况")
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "resolve_finding")
     if status not in (ReviewFinding.Status.RESOLVED, ReviewFinding.Status.NOT_RESOLVED):
         raise InvalidInput("整改情况须为：已整改或未整改")
     finding = document.findings.select_for_update().filter(pk=finding_id).first()
@@ -338,8 +284,8 @@ def finding_resolve(*, actor, document_id, finding_id, status, note="") -> Revie
 @transaction.atomic
 def document_withdraw(*, actor, document_id, reason) -> Document:
     reason = (reason or "").strip()
-    document = lock_document(actor, document_id)
-    guard(document, "withdraw", actor)
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "withdraw")
     if not reason:
         raise InvalidInput("请填写撤回理由")
     open_round = document.review_rounds.filter(outcome="").first()
@@ -361,7 +307,7 @@ def comment_create(*, document_id, author_name, body, contact="") -> PublicComme
     author_name, body = (author_name or "").strip(), (body or "").strip()
     if not author_name or not body:
         raise InvalidInput("请填写姓名（名称）和意见内容")
-    if document.comment_closes_on and rules.today() > document.comment_closes_on:
+    if document.comment_closes_on and today() > document.comment_closes_on:
         raise RuleViolation("征求意见期已结束", code="comment_period_closed")
     return PublicComment.objects.create(document=document, author_name=author_name[:100],
                                         contact=(contact or "")[:100], body=body)
@@ -371,11 +317,8 @@ def comment_create(*, document_id, author_name, body, contact="") -> PublicComme
 def comment_dispose(*, actor, document_id, comment_id, disposition, reason="", apply_to_group=True) -> list[PublicComment]:
     """意见处理: adopted / partly adopted / not adopted, with a reason unless adopted. By default the
     same answer goes to every identical or near-identical comment (a mass comment is one point)."""
-    document = lock_document(actor, document_id)
-    if not rules.drafter_of(document, actor):
-        raise Forbidden("只有本文件起草单位的起草人员可以处理公众意见")
-    if document.state not in (State.DRAFTING, State.PUBLIC_COMMENT):
-        raise InvalidTransition("报送审核后不能再修改意见处理情况")
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "dispose_comment")
     if disposition not in PublicComment.Disposition.values:
         raise InvalidInput("处理情况须为：采纳、部分采纳或未采纳")
     reason = (reason or "").strip()

@@ -9,7 +9,7 @@ from accounts.models import Organisation, User
 from registry import services as registry
 from review import services
 from review.models import Document, History, Version
-from review.rules import today
+from core.clock import today
 
 BODY = "第一条 为规范本市校外培训机构管理，根据《中华人民共和国教育法》，制定本办法。\n第二条 本办法自公布之日起施行。"
 
@@ -17,13 +17,22 @@ BODY = "第一条 为规范本市校外培训机构管理，根据《中华人�
 
 @pytest.fixture
 def orgs(db):
+    """The city of 春城 (R14: every department, the justice bureau and the overseer under its
+    government), and beside it, under the same government, the county of 青山 with its own."""
     make = Organisation.objects.create
+    city = make(code="CSZF", name="春城市人民政府", kind="office", number_prefix="春府规", level="city")
+    county = make(code="QSZF", name="青山县人民政府", kind="office", number_prefix="青府规", level="county",
+                  parent=city)
     return {
-        "city": make(code="CSZF", name="春城市人民政府", kind="office", number_prefix="春府规"),
-        "edu": make(code="CSJY", name="春城市教育局", kind="drafting", number_prefix="春教规"),
-        "market": make(code="CSSJ", name="春城市市场监督管理局", kind="drafting", number_prefix="春市监规"),
-        "justice": make(code="CSSFJ", name="春城市司法局", kind="justice"),
-        "audit": make(code="CSSJJ", name="春城市审计局", kind="audit"),
+        "city": city,
+        "edu": make(code="CSJY", name="春城市教育局", kind="drafting", number_prefix="春教规", parent=city),
+        "market": make(code="CSSJ", name="春城市市场监督管理局", kind="drafting", number_prefix="春市监规", parent=city),
+        "justice": make(code="CSSFJ", name="春城市司法局", kind="justice", parent=city, opinion_prefix="春司审"),
+        "audit": make(code="CSSJJ", name="春城市审计局", kind="audit", parent=city),
+        "county": county,
+        "county_edu": make(code="QSJY", name="青山县教育局", kind="drafting", number_prefix="青教规", parent=county),
+        "county_justice": make(code="QSSFJ", name="青山县司法局", kind="justice", parent=county),
+        "county_audit": make(code="QSSJJ", name="青山县审计局", kind="audit", parent=county),
     }
 
 
@@ -40,6 +49,11 @@ def users(orgs):
         "reviewer2": make("reviewer2", "justice", "reviewer"),
         "registrar": make("registrar", "city", "registrar"),
         "auditor": make("auditor", "audit", "auditor"),
+        # the county's staff: the right roles in the wrong organisation for the city's documents
+        "county_drafter": make("county_drafter", "county_edu", "drafter"),
+        "county_reviewer": make("county_reviewer", "county_justice", "reviewer"),
+        "county_registrar": make("county_registrar", "county", "registrar"),
+        "county_auditor": make("county_auditor", "county_audit", "auditor"),
     }
 
 
@@ -117,3 +131,18 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """From 1 December, say loudly when chinese-calendar does not know next year: a deployment
+    must import the schedule (manage.py import_holidays), or January's due dates are provisional."""
+    import chinese_calendar
+
+    now = today()
+    if (now.month, now.day) < (12, 1):
+        return
+    try:
+        chinese_calendar.is_workday(dt.date(now.year + 1, 1, 2))
+    except NotImplementedError:
+        terminalreporter.write_line(f"提醒：chinese-calendar 尚无{now.year + 1}年节假日安排，"
+                                    f"请运行 manage.py import_holidays {now.year + 1} FILE", yellow=True, bold=True)

@@ -23,7 +23,11 @@ def test_add_org_and_add_user():
 
 def test_seed_demo_builds_a_world_with_every_role_and_a_published_document():
     call_command("seed_demo")
-    assert set(User.objects.values_list("role", flat=True)) == {"drafter", "reviewer", "registrar", "auditor"}
+    assert set(User.objects.values_list("role", flat=True)) == {"drafter", "reviewer", "review_head", "adviser",
+                                                                "registrar", "auditor"}
+    # two governments: the county's justice bureau reviews the county, the city's the city
+    county_reviewer = User.objects.get(username="qs_reviewer")
+    assert county_reviewer.organisation.parent.code == "QSZF"
     states = set(Document.objects.values_list("state", flat=True))
     assert {"drafting", "public_comment", "legality_review", "published"} <= states
     assert Document.objects.get(state="published").number.startswith("春府规〔")

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from notifications.models import InboxMessage
 from review import services
-from review.rules import today
-from review.working_days import add_working_days
+from core.clock import today
+from core.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from review.api import exceptions as api
+from core import api
 
 
 def _page(request, status, title, message):

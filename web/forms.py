@@ -3,6 +3,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from accounts.jurisdiction import Jurisdiction
 from accounts.models import Organisation
 from registry.models import Evaluation
 from review.models import Document, PublicComment, ReviewFinding, ReviewRound
@@ -24,6 +25,12 @@ class DocumentForm(forms.Form):
     provisional = forms.BooleanField(label=_("Provisional or trial (暂行/试行)"), required=False)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 18}),
                            max_length=settings.MAX_BODY_CHARS, strip=False)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user is not None:  # R14: only the issuers this drafter's department drafts for
+            allowed = Jurisdiction().issuers_drafted_for_by(user.organisation_id)
+            self.fields["issuer"].queryset = Organisation.objects.filter(pk__in=allowed).order_by("code")
 
 
 class OpenPublicCommentForm(forms.Form):

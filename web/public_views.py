@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from review import selectors, services
 from review.api.views import PublicCommentThrottle
-from review.errors import DomainError
-from review.rules import today
+from core.errors import DomainError
+from core.clock import today
 from web import forms
 
 

@@ -4,7 +4,6 @@ through the services; a refused act shows the service's Chinese message and chan
 from __future__ import annotations
 
 import difflib
-from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,18 +18,18 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import Organisation, Role
+from accounts.models import REVIEW_ROLES, Organisation, Role
+from core.calendar import Calendar
+from core.clock import today
+from core.errors import DomainError
 from notifications.models import InboxMessage
 from registry import reports
 from registry import selectors as registry_selectors
 from registry import services as registry_services
-from review import selectors, services
+from review import lifecycle, permissions, selectors, services
 from review.api.filters import DocumentFilter
-from review.errors import DomainError
 from review.history import verify_chain
 from review.models import Document, ReviewRound, State
-from review.rules import today
-from review.working_days import Calendar
 from web import actions, charts, forms
 
 
@@ -44,7 +43,7 @@ def home(request):
             doc.last_outcome_label = ReviewRound.Outcome(doc.last_outcome).label if doc.last_outcome else ""
         state_rows = [(value, label, todo["counts"][value]) for value, label in State.choices]
         return render(request, "web/home_drafter.html", {"todo": todo, "state_rows": state_rows, "today": today()})
-    if role == Role.REVIEWER:
+    if role in REVIEW_ROLES:
         queue = selectors.review_queue(request.user)
         calendar = Calendar()
         for doc in queue:
@@ -60,15 +59,17 @@ def home(request):
 
 
 def auditor_home(request):
-    listing = DocumentFilter(request.GET or None, queryset=selectors.documents_visible_to(request.user)
+    listing = DocumentFilter(request.GET or None, queryset=permissions.documents_visible_to(request.user)
                              .defer("current_version__body").order_by("-updated_at", "-id"))
     page = Paginator(listing.qs if listing.is_valid() else Document.objects.none(), 50).get_page(request.GET.get("page"))
     year = today().year
-    figures = reports.annual_figures(year)
+    figures = reports.annual_figures(year, org_ids=permissions.overseen_org_ids(request.user))
     return render(request, "web/home_auditor.html", {
         "filter": listing, "page": page, "figures": figures, "paragraphs": reports.annual_paragraphs(figures),
         "states": State.choices, "kinds": Document.Kind.choices,
-        "organisations": Organisation.objects.order_by("code"), "query": request.GET.urlencode(),
+        "organisations": Organisation.objects.filter(
+            pk__in=permissions.overseen_org_ids(request.user) or Organisation.objects.values("pk")).order_by("code"),
+        "query": request.GET.urlencode(),
     })
 
 
@@ -80,12 +81,11 @@ def audit_verify(request):
 
 
 # --- documents -----------------------------------------------------------------------------
-def _document_or_403(user, document_id) -> Document:
+def _document_or_404(user, document_id) -> Document:
+    """The document if the user may see it; 404 otherwise, as in the API (DESIGN §3)."""
     try:
-        return selectors.document_for(user, document_id)
+        return permissions.access_document(user, document_id)
     except DomainError:
-        if Document.objects.filter(pk=document_id).exists():
-            raise PermissionDenied(_("You may not open this document."))
         raise Http404
 
 
@@ -93,7 +93,7 @@ def _document_or_403(user, document_id) -> Document:
 def document_create(request):
     if request.user.role != Role.DRAFTER:
         raise PermissionDenied(_("Only drafters create documents."))
-    form = forms.DocumentForm(request.POST or None)
+    form = forms.DocumentForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             doc = services.document_create(actor=request.user, **form.cleaned_data)
@@ -108,13 +108,13 @@ def document_create(request):
 
 @login_required
 def document_edit(request, pk):
-    doc = _document_or_403(request.user, pk)
+    doc = _document_or_404(request.user, pk)
     if not actions.may_edit(doc, request.user):
         raise PermissionDenied(_("Only the drafting department edits a document, and only while drafting."))
     initial = {"title": doc.title, "kind": doc.kind, "issuer": doc.issuer, "affects_rights": doc.affects_rights,
                "business_related": doc.business_related, "validity_years": doc.validity_years,
                "provisional": doc.provisional, "body": doc.body}
-    form = forms.DocumentForm(request.POST or None, initial=initial)
+    form = forms.DocumentForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.document_update(actor=request.user, document_id=pk, **form.cleaned_data)
@@ -190,7 +190,7 @@ STATE_LABELS = dict(State.choices)
 def _labelled(history):
     rows = list(history)
     for row in rows:
-        row.action_label = services.ACTION_NAMES.get(row.action, row.action)
+        row.action_label = lifecycle.label(row.action)
         row.from_label = STATE_LABELS.get(row.from_state, row.from_state)
         row.to_label = STATE_LABELS.get(row.to_state, row.to_state)
     return rows
@@ -198,12 +198,12 @@ def _labelled(history):
 
 @login_required
 def document_detail(request, pk):
-    doc = _document_or_403(request.user, pk)
+    doc = _document_or_404(request.user, pk)
     return render(request, "web/document_detail.html", _document_context(request, doc))
 
 
 def _refused(request, pk, error, form_name=None, form=None):
-    doc = _document_or_403(request.user, pk)
+    doc = _document_or_404(request.user, pk)
     context = _document_context(request, doc, forms_by_action={form_name: form} if form_name else None,
                                 error=error.message)
     messages.error(request, error.message)
@@ -216,7 +216,7 @@ def document_act(request, pk, action):
     act = actions.BY_NAME.get(action)
     if act is None:
         raise Http404
-    doc = _document_or_403(request.user, pk)
+    doc = _document_or_404(request.user, pk)
     form = act.form(request.POST, prefix=act.name)
     if not form.is_valid():
         messages.error(request, _("Please correct the fields marked below."))
@@ -278,15 +278,11 @@ def dashboard(request):
         raise PermissionDenied
     year_param = request.GET.get("year", "")
     year = int(year_param) if year_param.isdigit() and 1900 <= int(year_param) <= 9999 else today().year
-    counts = selectors.state_counts(Document.objects.all())
-    by_month = defaultdict(lambda: [0, 0])
-    for decided_at, due_on in ReviewRound.objects.filter(decided_at__year=year).exclude(
-            outcome__in=["", ReviewRound.Outcome.WITHDRAWN]).values_list("decided_at", "due_on"):
-        month = timezone.localtime(decided_at).month
-        by_month[month][0] += 1
-        by_month[month][1] += timezone.localdate(decided_at) <= due_on
-    review_rate = [(f"{m}月", (by_month[m][1] / by_month[m][0]) if by_month[m][0] else 0) for m in range(1, 13)]
-    figures = reports.annual_figures(year)
+    org_ids = permissions.figure_org_ids(request.user)
+    counts = selectors.state_counts(permissions.documents_visible_to(request.user))
+    by_month = reports.reviews_by_month(year, org_ids)
+    review_rate = [(f"{m}月", by_month[m][1] / by_month[m][0] if m in by_month else 0) for m in range(1, 13)]
+    figures = reports.annual_figures(year, org_ids)
     filing_rate = figures["filed_on_time"] / figures["filed"] if figures["filed"] else 0
     return render(request, "web/dashboard.html", {
         "year": year,

@@ -4,16 +4,16 @@ import datetime as dt
 from django.http import FileResponse, StreamingHttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Role
+from core.errors import Forbidden, InvalidInput
 from registry import audit, reports
 from registry.api.serializers import AnnualStatsSerializer, AuditEventSerializer
-from review.errors import InvalidInput
 from review.models import History
+from review.permissions import document_scope, overseen_org_ids
 
 
 class CSVRenderer(renderers.BaseRenderer):
@@ -33,7 +33,7 @@ class XLSXRenderer(renderers.BaseRenderer):
 
 def require_auditor(user):
     if not user.has_role(Role.AUDITOR):
-        raise PermissionDenied()
+        raise Forbidden("只有监督人员可以查看操作记录和年度统计")
 
 
 class AuditEvents(GenericAPIView):
@@ -53,6 +53,9 @@ class AuditEvents(GenericAPIView):
             raise InvalidInput("document 须为文件ID")
         rows = audit.events(actor=params.get("actor"), action=params.get("action"), since=params.get("since"),
                             until=params.get("until"), document=document)
+        scope = document_scope(request.user)  # R14: the overseer's government and below
+        if scope is not None:
+            rows = rows.filter(scope)
         stamp = dt.date.today().strftime("%Y%m%d")
         fmt = request.accepted_renderer.format
         if fmt == "csv":
@@ -75,5 +78,5 @@ class AnnualStats(APIView):
         year = request.query_params.get("year", "")
         if not year.isdigit() or not 1900 <= int(year) <= 9999:
             raise InvalidInput("请用 ?year=YYYY 指定年份")
-        figures = reports.annual_figures(int(year))
+        figures = reports.annual_figures(int(year), org_ids=overseen_org_ids(request.user))
         return Response({**figures, "paragraphs": reports.annual_paragraphs(figures)})

@@ -4,10 +4,10 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, permissions
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from accounts.models import Role
+from registry import permissions as registry_permissions
 from registry import selectors as registry_selectors
 from registry import services
 from registry.api import serializers as s
@@ -53,9 +53,8 @@ class CleanupList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Document.objects.none()
-        if not self.request.user.has_role(Role.REGISTRAR, Role.AUDITOR):
-            raise PermissionDenied()
-        return registry_selectors.cleanup_listing()
+        registry_permissions.check_registry_reader(self.request.user)
+        return registry_selectors.cleanup_listing(self.request.user)
 
 
 class RegistryFilter(django_filters.FilterSet):
@@ -73,9 +72,8 @@ class RegistryList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return s.RegistryEntry.objects.none()
-        if not self.request.user.has_role(Role.REGISTRAR, Role.AUDITOR):
-            raise PermissionDenied()
-        return registry_selectors.registry_entries_visible_to(self.request.user)
+        registry_permissions.check_registry_reader(self.request.user)
+        return registry_permissions.registry_entries_visible_to(self.request.user)
 
 
 class PublicDocumentFilter(django_filters.FilterSet):

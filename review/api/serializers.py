@@ -4,8 +4,8 @@ from rest_framework import serializers
 
 from accounts.models import Organisation
 from review.models import Document, History, PublicComment, ReviewFinding, ReviewRound, Version
-from review.rules import today
-from review.working_days import Calendar
+from core.clock import today
+from core.calendar import Calendar
 
 TEXT_MAX = 20_000
 _DATETIME = serializers.DateTimeField()  # a formatter, outside any serializer (DRF would collect it)

@@ -2,15 +2,16 @@
 import difflib
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, viewsets
+from rest_framework import mixins, viewsets
+from rest_framework.permissions import AllowAny
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
-from review import selectors, services
+from review import permissions, selectors, services
 from review.api import serializers as s
 from review.api.filters import DocumentFilter
-from review.errors import InvalidInput
+from core.errors import InvalidInput
 from review.precheck import run_precheck
 
 
@@ -25,7 +26,7 @@ def act(request, pk, input_serializer, service, **extra):
     data = input_serializer(data=request.data)
     data.is_valid(raise_exception=True)
     document = service(actor=request.user, document_id=pk, **data.validated_data, **extra)
-    document = selectors.document_for(request.user, document.pk)
+    document = permissions.access_document(request.user, document.pk)
     return Response(s.DocumentSerializer(document).data)
 
 
@@ -35,10 +36,10 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return selectors.documents_visible_to(self.request.user)
+        return permissions.documents_visible_to(self.request.user)
 
     def get_object(self):
-        return selectors.document_for(self.request.user, self.kwargs["pk"])
+        return permissions.access_document(self.request.user, self.kwargs["pk"])
 
     def get_throttles(self):
         if self.action == "comments" and self.request.method == "POST":
@@ -47,7 +48,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_permissions(self):
         if self.action == "comments" and self.request.method == "POST":
-            return [permissions.AllowAny()]
+            return [AllowAny()]
         return super().get_permissions()
 
     def list(self, request):
@@ -63,14 +64,14 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data = s.DocumentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         document = services.document_create(actor=request.user, **data.validated_data)
-        return Response(s.DocumentSerializer(selectors.document_for(request.user, document.pk)).data, status=201)
+        return Response(s.DocumentSerializer(permissions.access_document(request.user, document.pk)).data, status=201)
 
     @extend_schema(request=s.DocumentUpdateSerializer, responses=s.DocumentSerializer)
     def partial_update(self, request, pk=None):
         data = s.DocumentUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.document_update(actor=request.user, document_id=pk, **data.validated_data)
-        return Response(s.DocumentSerializer(selectors.document_for(request.user, pk)).data)
+        return Response(s.DocumentSerializer(permissions.access_document(request.user, pk)).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("diff", str, description="two version numbers, e.g. 1,2")],
@@ -124,7 +125,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         finding = services.finding_resolve(actor=request.user, document_id=pk, finding_id=finding_id,
                                            **data.validated_data)
-        body = selectors.document_for(request.user, pk).body
+        body = permissions.access_document(request.user, pk).body
         return Response(s.ReviewFindingSerializer(finding, context={"current_body": body}).data)
 
     @extend_schema(request=s.DisposeInput, responses=s.CommentSerializer(many=True))

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from review.models import Document
-from review.rules import today
-from review.working_days import add_working_days
+from core.clock import today
+from core.calendar import add_working_days
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).with_name("artifacts")

@@ -8,10 +8,10 @@ import pytest
 
 from notifications.models import InboxMessage, Kind, Reminder
 from notifications.planning import working_days_before
-from review.working_days import add_months
+from core.calendar import add_months
 from registry import services as registry
 from review import services
-from review.working_days import Calendar
+from core.calendar import Calendar
 from tests.conftest import BODY
 
 pytestmark = pytest.mark.django_db

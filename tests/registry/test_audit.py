@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from review import services
 from review.models import History
-from review.rules import today
+from core.clock import today
 
 pytestmark = pytest.mark.django_db
 

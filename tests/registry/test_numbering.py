@@ -11,7 +11,7 @@ from registry import services as registry
 from registry.models import RegistryEntry
 from review import services
 from review.models import Document
-from review.rules import today
+from core.clock import today
 from tests.helpers import postgres_only
 
 WORKER = Path(__file__).with_name("allocate_worker.py")
@@ -57,7 +57,10 @@ def test_an_issuer_template_and_registration_code(orgs):
 
 @pytest.mark.django_db
 def test_an_issuer_without_prefix_cannot_number(orgs, users, make_document, client_for):
-    doc = services.document_create(actor=users["drafter"], title="办法", body="第一条 正文。", issuer=orgs["justice"],
+    edu = orgs["edu"]  # the department issues in its own name, registered by the city's office
+    edu.number_prefix, edu.registry_office = "", orgs["city"]
+    edu.save()
+    doc = services.document_create(actor=users["drafter"], title="办法", body="第一条 正文。", issuer=edu,
                                    affects_rights=False)
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
     services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法")
@@ -86,7 +89,7 @@ def test_voided_number_stays_listed_and_is_never_reused(client_for, make_documen
     assert [e["seq"] for e in listing] == list(range(1, len(listing) + 1))
     assert client_for("drafter").get("/api/registry/").status_code == 403
     r = client_for("reviewer").post(f"/api/documents/{first.pk}/void-number/", {"reason": "x"}, format="json")
-    assert r.status_code == 403 and r.json()["error"]["message"] == "只有登记人员可以作废编号"
+    assert r.status_code == 403 and r.json()["error"]["message"] == "只有该制定机关登记机构的登记人员可以作废编号"
 
 
 @pytest.mark.django_db

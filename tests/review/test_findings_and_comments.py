@@ -6,8 +6,8 @@ import pytest
 
 from review import services
 from review.models import Document, PublicComment
-from review.rules import today
-from review.working_days import add_working_days
+from core.clock import today
+from core.calendar import add_working_days
 
 pytestmark = pytest.mark.django_db
 

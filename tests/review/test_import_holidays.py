@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from review.models import HolidayOverride
-from review.working_days import add_working_days, is_workday
+from core.models import HolidayOverride
+from core.calendar import add_working_days, is_workday
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from review.models import Document, History, ReviewRound
-from review.rules import today
-from review.working_days import add_working_days
+from core.clock import today
+from core.calendar import add_working_days
 from tests.conftest import BODY, snapshot
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from django.db import IntegrityError, connection, transaction
 from django_fsm import can_proceed
 
 from review import rules, services
-from review.errors import RuleViolation
+from core.errors import RuleViolation
 from review.models import Document, Version, content_hash
 from tests.helpers import IS_POSTGRES
 
@@ -84,15 +84,17 @@ def test_the_fsm_condition_refuses_a_changed_text(users, make_document):
 def test_the_service_refuses_a_changed_text(users, make_document, monkeypatch):
     """Even if the text changed under the service's feet (the database guard bypassed), it says so."""
     doc = make_document("registered")
-    real_lock = services.lock_document
+    from review import permissions
 
-    def lock_and_swap(actor, document_id):
-        locked = real_lock(actor, document_id)
+    real_access = permissions.access_document
+
+    def lock_and_swap(actor, document_id, *, lock=False):
+        locked = real_access(actor, document_id, lock=lock)
         locked.current_version = Version.objects.create(document=locked, number=2, body="新", sha256=content_hash("新"),
                                                         author=users["drafter"])
         return locked
 
-    monkeypatch.setattr("registry.services.lock_document", lock_and_swap)
+    monkeypatch.setattr("review.permissions.access_document", lock_and_swap)
     from registry import services as registry
     with pytest.raises(RuleViolation) as err:
         registry.document_publish(actor=users["registrar"], document_id=doc.pk, channel="website")

@@ -5,10 +5,10 @@ import pytest
 
 from registry import services as registry
 from review import services
-from review.errors import InvalidInput, RuleViolation
+from core.errors import InvalidInput, RuleViolation
 from review.models import Document
-from review.rules import today
-from review.working_days import add_working_days
+from core.clock import today
+from core.calendar import add_working_days
 from tests.conftest import BODY, snapshot
 
 pytestmark = pytest.mark.django_db

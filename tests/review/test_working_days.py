@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from review.models import HolidayOverride
-from review.working_days import add_working_days, count_working_days, is_workday
+from core.models import HolidayOverride
+from core.calendar import add_working_days, count_working_days, is_workday, schedule_warning, year_is_known
 
 pytestmark = pytest.mark.django_db
 
@@ -49,25 +49,12 @@ def test_working_days_left_in_the_api(client_for, make_document, freeze_today):
     assert body["review_working_days_left"] == -2 and body["overdue"] is True
 
 
-def test_next_years_holiday_schedule_is_known():
-    """Not a failure but a loud warning: after 1 December, import next year's schedule
-    (manage.py import_holidays YEAR FILE) or due dates in January are provisional."""
-    import warnings
-
-    from review.rules import today
-
-    now = today()
-    if (now.month, now.day) < (12, 1):
-        return
-    next_year = now.year + 1
-    known = HolidayOverride.objects.filter(date__year=next_year).exists()
-    if not known:
-        try:
-            import chinese_calendar
-
-            chinese_calendar.is_workday(dt.date(next_year, 1, 2))
-            known = True
-        except NotImplementedError:
-            pass
-    if not known:
-        warnings.warn(f"{next_year}年节假日安排尚未导入：请运行 manage.py import_holidays {next_year} FILE", stacklevel=1)
+def test_a_missing_schedule_for_next_year_is_said_from_december():
+    """After 1 December, next year's schedule must be imported (manage.py import_holidays YEAR
+    FILE) or due dates in January are provisional; the suite and the README say so."""
+    assert schedule_warning(dt.date(2026, 11, 30)) is None  # not yet December
+    warning = schedule_warning(dt.date(2026, 12, 1))
+    assert warning is not None and "2027" in warning and "import_holidays 2027" in warning
+    HolidayOverride.objects.create(date=dt.date(2027, 1, 1), is_workday=False, name="元旦")
+    assert schedule_warning(dt.date(2026, 12, 1)) is None
+    assert year_is_known(2026) and year_is_known(2027) and not year_is_known(2031)

@@ -1,6 +1,11 @@
 """One authorisation table (role × endpoint → expected status), and a test generated from it
 over every operation of the OpenAPI schema and every page. An endpoint missing from the table
-fails the suite, so a new endpoint cannot ship without deciding who may use it."""
+fails the suite, so a new endpoint cannot ship without deciding who may use it.
+
+A second axis, jurisdiction (R14): each role again, but of the county under the city (the right
+role in the wrong organisation). Their expectations are derived, not written: on anything about
+one of the city's documents they get 404 (they may not see it), creating a city document is 403,
+and lists answer 200 without the city's rows (tests/security/test_jurisdiction.py reads them)."""
 import datetime as dt
 
 import pytest
@@ -12,10 +17,13 @@ from rest_framework.test import APIClient
 from notifications.models import InboxMessage
 from review import services
 from review.models import Document, PublicComment
-from review.rules import today
-from review.working_days import add_working_days
+from core.clock import today
+from core.calendar import add_working_days
 
 ROLES = ["anon", "drafter", "other_drafter", "reviewer", "registrar", "auditor"]
+# R14: the same role, in the county's organisations.
+WRONG_ORG = {"drafter": "county_drafter", "reviewer": "county_reviewer", "registrar": "county_registrar",
+             "auditor": "county_auditor"}
 
 
 def expect(anon, drafter, other, reviewer, registrar, auditor):
@@ -84,18 +92,20 @@ API = {
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page
+# Pages answer as the API does: 404 to whom may not see the document, 403 to whom sees it but
+# may not take the act (DESIGN §3).
 PAGES = {
     "web:home": ("none", None, expect(LOGIN, 200, 200, 200, 200, 200)),
     "web:login": ("none", None, PUBLIC),
     "web:logout": ("none", None, None),  # POST only; covered by the browser test
     "web:document-create": ("none", None, expect(LOGIN, 200, 200, 403, 403, 403)),
-    "web:document": ("drafting", None, expect(LOGIN, 200, 403, 403, 403, 200)),
-    "web:document-edit": ("drafting", None, expect(LOGIN, 200, 403, 403, 403, 403)),
-    "web:document-act": ("submitted", {"approve-opinion": "合法"}, expect(LOGIN, 403, 403, 302, 403, 403)),
-    "web:comment-dispose": ("commented", {"disposition": "adopted"}, expect(LOGIN, 302, 403, 403, 403, 403)),
-    "web:finding-resolve": ("resubmitted", {"status": "resolved"}, expect(LOGIN, 403, 403, 302, 403, 403)),
+    "web:document": ("drafting", None, expect(LOGIN, 200, 404, 404, 404, 200)),
+    "web:document-edit": ("drafting", None, expect(LOGIN, 200, 404, 404, 404, 403)),
+    "web:document-act": ("submitted", {"approve-opinion": "合法"}, expect(LOGIN, 403, 404, 302, 404, 403)),
+    "web:comment-dispose": ("commented", {"disposition": "adopted"}, expect(LOGIN, 302, 404, 404, 404, 403)),
+    "web:finding-resolve": ("resubmitted", {"status": "resolved"}, expect(LOGIN, 403, 404, 302, 404, 403)),
     "web:evaluation-record": ("published", {"outcome": "continue", "evaluated_on": "TODAY"},
-                              expect(LOGIN, 403, 403, 403, 302, 403)),
+                              expect(LOGIN, 403, 404, 403, 302, 403)),
     "web:dashboard": ("none", None, expect(LOGIN, 403, 403, 403, 200, 200)),
     "web:audit-verify": ("none", None, expect(LOGIN, 403, 403, 403, 403, 200)),
     "web:inbox": ("none", None, expect(LOGIN, 200, 200, 200, 200, 200)),
@@ -170,7 +180,23 @@ def fill(path, w):
     return path.replace("{id}", str(doc.pk) if doc else "0")
 
 
+def wrong_org_expectation(operation, role):
+    """What the county's user of ``role`` gets where the city's gets ``API[operation]``."""
+    method, path = operation
+    right = API[operation][2][role]
+    if path.startswith("/api/public/") or path.startswith("/api/auth/") or path.endswith("/comments/") and method == "POST":
+        return right  # the same for everyone
+    if path == "/api/documents/" and method == "POST":
+        return 403 if role == "drafter" else right  # may not draft in the city's name
+    if path.startswith("/api/documents/{id}/"):
+        return 404  # may not see the city's document
+    if path.startswith("/api/inbox/{id}/"):
+        return 404  # someone else's message
+    return right  # lists and figures: 200 or 403 by role; their rows are checked elsewhere
+
+
 API_CASES = [(op, role) for op in sorted(API) for role in ROLES]
+WRONG_ORG_CASES = [(op, role) for op in sorted(API) for role in WRONG_ORG]
 
 
 @pytest.mark.django_db
@@ -185,6 +211,23 @@ def test_api_authorisation(operation, role, users, world):
     url = fill(path, w) + ("?year=%d" % today().year if path.endswith("/annual/") else "")
     response = getattr(client, method.lower())(url, body(w) if body else None, format="json")
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
+    if response.status_code >= 400:
+        assert set(response.json()["error"]) >= {"code", "message"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("operation,role", WRONG_ORG_CASES,
+                         ids=[f"{m} {p} as {WRONG_ORG[r]}" for (m, p), r in WRONG_ORG_CASES])
+def test_api_authorisation_in_the_wrong_organisation(operation, role, users, world):
+    method, path = operation
+    kind, body, _ = API[operation]
+    w = world(kind)
+    client = APIClient()
+    client.force_authenticate(users[WRONG_ORG[role]])
+    url = fill(path, w) + ("?year=%d" % today().year if path.endswith("/annual/") else "")
+    response = getattr(client, method.lower())(url, body(w) if body else None, format="json")
+    assert response.status_code == wrong_org_expectation(operation, role), (response.status_code,
+                                                                             response.content[:300])
     if response.status_code >= 400:
         assert set(response.json()["error"]) >= {"code", "message"}
 
@@ -219,6 +262,11 @@ def test_page_authorisation(name, role, users, world):
     else:
         response = client.post(url, {k: (TODAY() if v == "TODAY" else v) for k, v in data.items()})
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
+    if role in WRONG_ORG and "doc" in w and name not in ("web:portal", "web:public-document", "web:consultation", "web:inbox-read"):
+        client.force_login(users[WRONG_ORG[role]])  # R14: the county's user never sees the city's document
+        again = client.get(url) if data is None else client.post(url, {k: (TODAY() if v == "TODAY" else v)
+                                                                        for k, v in data.items()})
+        assert again.status_code == 404, (name, role, again.status_code)
     if name == "web:inbox-read" and role != "drafter":
         assert InboxMessage.objects.get(pk=w["message"].pk).read_at is None  # not theirs: untouched
 

@@ -10,8 +10,8 @@ from django.db import OperationalError
 from django.test import Client
 from rest_framework.test import APIClient
 
-from review.rules import today
-from review.working_days import add_working_days
+from core.clock import today
+from core.calendar import add_working_days
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_SECRET = "x" * 20 + "-production-secret-for-the-test-only-" + "y" * 20
@@ -100,11 +100,11 @@ def test_a_database_outage_is_a_503_in_the_error_format(users, monkeypatch, clie
     def down(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("review.services.lock_document", down)
+    monkeypatch.setattr("review.permissions.access_document", down)
     r = client_for("reviewer").post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"}, format="json")
     assert r.status_code == 503 and r.json()["error"]["code"] == "service_unavailable" and r["Retry-After"]
     page_client = Client()
     page_client.force_login(users["reviewer"])
-    monkeypatch.setattr("web.views.selectors.document_for", down)
+    monkeypatch.setattr("web.views.permissions.access_document", down)
     r = page_client.get(f"/documents/{doc.pk}/")
     assert r.status_code == 503 and "数据库" in r.content.decode()

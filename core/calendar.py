@@ -1,8 +1,8 @@
 """Chinese working days (工作日), with make-up days (调休) — the clock of R3 and R5.
 
 Sources of truth, in order:
-1. ``HolidayOverride`` rows (imported with ``manage.py import_holidays YEAR FILE`` from the State
-   Council's schedule): a year that has rows is taken from them alone, so a new year's schedule
+1. ``core.models.HolidayOverride`` rows (imported with ``manage.py import_holidays YEAR FILE``
+   from the State Council's schedule): a year that has rows is taken from them alone, so a new year's schedule
    needs no new package release;
 2. the ``chinese-calendar`` package (its data ends with 2026);
 3. for a year neither covers: Monday to Friday, and the answer is marked *provisional* so the
@@ -10,11 +10,14 @@ Sources of truth, in order:
 """
 from __future__ import annotations
 
+import calendar as _months
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
+
+from core.models import HolidayOverride
 
 
 @dataclass(frozen=True)
@@ -28,8 +31,6 @@ class Calendar:
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None):
         if overrides is None:
-            from review.models import HolidayOverride
-
             overrides = dict(HolidayOverride.objects.values_list("date", "is_workday"))
         self.overrides = overrides
         self.override_years = {d.year for d in overrides}
@@ -49,6 +50,14 @@ class Calendar:
             provisional |= guess
             counted += workday
         return WorkdayAnswer(day, provisional)
+
+    def working_days_before(self, day: dt.date, n: int) -> dt.date:
+        """The day n working days before ``day``: there are n working days in (result, day]."""
+        counted = 0
+        while counted < n:
+            day -= dt.timedelta(days=1)
+            counted += self.is_workday(day)[0]
+        return day
 
     def count_working_days(self, start: dt.date, end: dt.date) -> tuple[int, bool]:
         """Working days in (start, end], and whether the count is provisional.
@@ -92,13 +101,26 @@ def count_working_days(start: dt.date, end: dt.date) -> tuple[int, bool]:
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (or earlier, if negative); the month's last day when it has
     no such day (31 August + 6 months = 28/29 February)."""
-    import calendar
-
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(year=year, month=month, day=min(day.day, _months.monthrange(year, month)[1]))
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
     return add_months(day, 12 * years)
+
+
+def year_is_known(year: int) -> bool:
+    """Whether working days of ``year`` are known (imported schedule or chinese-calendar)."""
+    if HolidayOverride.objects.filter(date__year=year).exists():
+        return True
+    return not _package_is_workday(dt.date(year, 1, 2))[1]
+
+
+def schedule_warning(today: dt.date) -> str | None:
+    """From 1 December, a reminder to import next year's holiday schedule while it is missing
+    (else due dates in January are provisional)."""
+    if (today.month, today.day) < (12, 1) or year_is_known(today.year + 1):
+        return None
+    return f"{today.year + 1}年节假日安排尚未导入：请运行 manage.py import_holidays {today.year + 1} FILE"

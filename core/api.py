@@ -1,4 +1,4 @@
-"""One error format for the whole API: {"error": {"code": "...", "message": "..."}} (DESIGN §4).
+"""The one API error handler (DESIGN §4): {"error": {"code": "...", "message": "..."}}.
 
 Messages are for a clerk to read, in Chinese. Nothing reaches the client as a 500 page: an
 unexpected database refusal becomes 409, anything else is logged and answered in this format.
@@ -12,7 +12,7 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from review.errors import DomainError
+from core.errors import DomainError
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoPermissionDenied):
         return Response(error_body("permission_denied", "无权执行此操作"), status=403)
     if isinstance(exc, RequestDataTooBig):
-        return Response(error_body("request_too_large", "提交的内容过大"), status=413)
+        return Response(error_body("payload_too_large", "提交的内容过大"), status=413)
     for cls, (code_status, code, message) in _DRF_CODES.items():
         if isinstance(exc, cls):
             response = Response(error_body(code, message), status=code_status)
@@ -87,7 +87,7 @@ def json_500(request):
 
 def json_400(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse(error_body("request_too_large", "提交的内容过大"), status=413)
+        return JsonResponse(error_body("payload_too_large", "提交的内容过大"), status=413)
     return JsonResponse(error_body("validation_error", "请求无效"), status=400)
 
 

@@ -1,4 +1,6 @@
-"""A demo world: the city of 春城, its departments, one user per role, documents in each state."""
+"""A demo world: the city of 春城 and its county 青山县 under it, their departments, justice bureaus
+and registries, one user per role, documents in each state. It lives in ``web``, the top app,
+because it drives the services of every app below."""
 import datetime as dt
 
 from django.core.management import call_command
@@ -9,25 +11,36 @@ from accounts.models import Organisation, User
 from registry import services as registry
 from review import services
 from review.models import Document
-from review.rules import today
+from core.clock import today
 
 PASSWORD = "demo12345"
 
+# code, name, kind, parent, level, number prefix, opinion prefix
 ORGS = [
-    ("CSZF", "春城市人民政府", "office", "春府规"),
-    ("CSJY", "春城市教育局", "drafting", "春教规"),
-    ("CSSJ", "春城市市场监督管理局", "drafting", "春市监规"),
-    ("CSSFJ", "春城市司法局", "justice", ""),
-    ("CSSJJ", "春城市审计局", "audit", ""),
+    ("CSZF", "春城市人民政府", "office", "", "city", "春府规", ""),
+    ("CSJY", "春城市教育局", "drafting", "CSZF", "city", "春教规", ""),
+    ("CSSJ", "春城市市场监督管理局", "drafting", "CSZF", "city", "春市监规", ""),
+    ("CSSFJ", "春城市司法局", "justice", "CSZF", "city", "", "春司审"),
+    ("CSSJJ", "春城市审计局", "audit", "CSZF", "city", "", ""),
+    ("CSRD", "春城市人大常委会", "congress", "CSZF", "city", "", ""),
+    ("CSLS", "春城明法律师事务所", "law_firm", "", "", "", ""),
+    ("QSZF", "青山县人民政府", "office", "CSZF", "county", "青府规", ""),
+    ("QSJY", "青山县教育局", "drafting", "QSZF", "county", "青教规", ""),
+    ("QSSFJ", "青山县司法局", "justice", "QSZF", "county", "", "青司审"),
 ]
 USERS = [
     ("drafter", "CSJY", "drafter"),
     ("drafter2", "CSSJ", "drafter"),
+    ("head", "CSSFJ", "review_head"),
     ("reviewer", "CSSFJ", "reviewer"),
     ("reviewer2", "CSSFJ", "reviewer"),
+    ("adviser", "CSLS", "adviser"),
     ("registrar", "CSZF", "registrar"),
     ("registrar2", "CSZF", "registrar"),
     ("auditor", "CSSJJ", "auditor"),
+    ("qs_drafter", "QSJY", "drafter"),
+    ("qs_reviewer", "QSSFJ", "reviewer"),
+    ("qs_registrar", "QSZF", "registrar"),
 ]
 
 BODY = """第一条 为规范本市校外培训机构管理，保障学生合法权益，根据《中华人民共和国教育法》等法律法规，结合本市实际，制定本办法。
@@ -41,8 +54,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        for code, name, kind, prefix in ORGS:
-            call_command("add_org", code, name=name, kind=kind, number_prefix=prefix, stdout=self.stdout)
+        for code, name, kind, parent, level, prefix, opinion_prefix in ORGS:
+            call_command("add_org", code, name=name, kind=kind, parent=parent, level=level, number_prefix=prefix,
+                         opinion_prefix=opinion_prefix, stdout=self.stdout)
         for username, org, role in USERS:
             call_command("add_user", username, org=org, role=role, password=PASSWORD, stdout=self.stdout)
         if Document.objects.exists():

@@ -5,7 +5,7 @@ FILE is CSV (UTF-8, an Excel BOM is fine), one row per day that differs from Mon
 A header row ``date,type,name`` is optional. The year's ``HolidayOverride`` rows are replaced in one
 transaction; any bad row (a date outside YEAR, an unknown type, a repeated date) refuses the whole
 file and changes nothing. Once a year has rows, working days of that year come from them alone
-(review.working_days), so list every holiday and every make-up working day (调休).
+(core.calendar), so list every holiday and every make-up working day (调休).
 """
 import csv
 import datetime as dt
@@ -13,7 +13,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from review.models import HolidayOverride
+from core.models import HolidayOverride
 
 TYPES = {"workday": True, "holiday": False, "工作日": True, "上班": True, "节假日": False, "休息": False}
 

@@ -1,0 +1,165 @@
+"""Jurisdiction (R14, DESIGN §3): which organisation reviews, registers, files with and oversees
+what. One read of the organisation table, then pure answers; defaults are resolved here, when
+used, never frozen into the rows, so organisations may be created in any order.
+
+- review body of an issuer: set explicitly; else for a government the justice organisation
+  under it, for a department the justice organisation under its parent government; else the
+  only justice organisation in the deployment (only when exactly one exists);
+- registry office of an issuer: set explicitly; else the issuer itself;
+- filing recipients of an issuer (R11): set explicitly; else a government files with the justice
+  organisation under its parent government and the congress under itself, a department with its
+  government's justice organisation;
+- a drafting department drafts for itself and for its parent government;
+- an overseer (监督人员) sees its own government and every organisation below it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from accounts.models import Organisation
+
+Kind = Organisation.Kind
+
+
+@dataclass(frozen=True)
+class Org:
+    id: int
+    kind: str
+    parent_id: int | None
+    review_body_id: int | None
+    registry_office_id: int | None
+
+
+class Jurisdiction:
+    """A snapshot of the organisation tree: one query, made on the first question asked."""
+
+    def __init__(self, orgs: list[Org] | None = None):
+        self._orgs = orgs
+        self._loaded = False
+
+    def _load(self):
+        orgs = self._orgs
+        if orgs is None:
+            orgs = [Org(*row) for row in Organisation.objects.order_by("id").values_list(
+                "id", "kind", "parent_id", "review_body_id", "registry_office_id")]
+        self._by_id = {org.id: org for org in orgs}
+        self._children: dict[int | None, list[int]] = {}
+        for org in orgs:
+            self._children.setdefault(org.parent_id, []).append(org.id)
+        justice = [org.id for org in orgs if org.kind == Kind.JUSTICE]
+        self._only = justice[0] if len(justice) == 1 else None
+        self._loaded = True
+
+    @property
+    def by_id(self) -> dict[int, Org]:
+        if not self._loaded:
+            self._load()
+        return self._by_id
+
+    @property
+    def children(self) -> dict[int | None, list[int]]:
+        if not self._loaded:
+            self._load()
+        return self._children
+
+    @property
+    def _only_justice(self) -> int | None:
+        if not self._loaded:
+            self._load()
+        return self._only
+
+    # --- the tree -------------------------------------------------------------------------
+    def government_of(self, org_id: int | None) -> int | None:
+        """The government an organisation belongs to: itself if it is one, else the nearest
+        government above it."""
+        seen = set()
+        while org_id is not None and org_id not in seen:
+            seen.add(org_id)
+            org = self.by_id.get(org_id)
+            if org is None:
+                return None
+            if org.kind == Kind.OFFICE:
+                return org_id
+            org_id = org.parent_id
+        return None
+
+    def subtree(self, root_id: int) -> set[int]:
+        out, stack = set(), [root_id]
+        while stack:
+            org_id = stack.pop()
+            if org_id in out:
+                continue
+            out.add(org_id)
+            stack.extend(self.children.get(org_id, ()))
+        return out
+
+    def _child_of_kind(self, parent_id: int | None, kind: str) -> int | None:
+        if parent_id is None:
+            return None
+        found = [c for c in self.children.get(parent_id, ()) if self.by_id[c].kind == kind]
+        return found[0] if len(found) == 1 else None
+
+    # --- R14: review and registry ------------------------------------------------------------
+    def review_body_of(self, issuer_id: int) -> int | None:
+        issuer = self.by_id.get(issuer_id)
+        if issuer is None:
+            return None
+        if issuer.review_body_id:
+            return issuer.review_body_id
+        if issuer.kind == Kind.OFFICE:
+            own = self._child_of_kind(issuer.id, Kind.JUSTICE)
+        else:
+            own = self._child_of_kind(issuer.parent_id, Kind.JUSTICE)
+        return own or self._only_justice
+
+    def registry_office_of(self, issuer_id: int) -> int | None:
+        issuer = self.by_id.get(issuer_id)
+        if issuer is None:
+            return None
+        return issuer.registry_office_id or issuer.id
+
+    def issuers_reviewed_by(self, body_id: int | None) -> set[int]:
+        if body_id is None:
+            return set()
+        return {org_id for org_id in self.by_id if self.review_body_of(org_id) == body_id}
+
+    def issuers_registered_by(self, office_id: int | None) -> set[int]:
+        if office_id is None:
+            return set()
+        return {org_id for org_id in self.by_id if self.registry_office_of(org_id) == office_id}
+
+    # --- drafting and oversight -------------------------------------------------------------
+    def issuers_drafted_for_by(self, org_id: int | None) -> set[int]:
+        """A department drafts for itself and for the government it belongs to."""
+        org = self.by_id.get(org_id)
+        if org is None:
+            return set()
+        out = {org.id}
+        if org.parent_id is not None and self.by_id[org.parent_id].kind == Kind.OFFICE:
+            out.add(org.parent_id)
+        return out
+
+    def overseen_by(self, org_id: int | None) -> set[int]:
+        """An overseer's own government and everything below it (or, for an oversight body
+        placed under no government, its own subtree)."""
+        if org_id not in self.by_id:
+            return set()
+        return self.subtree(self.government_of(org_id) or org_id)
+
+    # --- R11: filing recipients -------------------------------------------------------------
+    def default_filing_recipients(self, issuer_id: int) -> list[int]:
+        issuer = self.by_id.get(issuer_id)
+        if issuer is None:
+            return []
+        if issuer.kind == Kind.OFFICE:
+            above = self.government_of(issuer.parent_id)
+            candidates = [self._child_of_kind(above, Kind.JUSTICE), self._child_of_kind(issuer.id, Kind.CONGRESS)]
+        else:
+            candidates = [self._child_of_kind(self.government_of(issuer.parent_id), Kind.JUSTICE)]
+        return [c for c in candidates if c is not None]
+
+
+def filing_recipients(issuer: Organisation) -> list[int]:
+    """R11: the ids of the bodies ``issuer`` files with (explicit, else the default)."""
+    explicit = list(issuer.files_with.values_list("id", flat=True))
+    return explicit or Jurisdiction().default_filing_recipients(issuer.pk)

@@ -1,0 +1,90 @@
+"""Reading the lifecycle: what each act is called, who may take it, which form collects it.
+
+The transitions are declared once, on ``review.models.Document`` (django-fsm ``custom=``); the
+few acts that change no state (editing, handling comments, confirming findings, evaluating) are
+declared once here, in ``OTHER_ACTS``. Everything that shows or explains an act (API messages,
+the pages' buttons, the history, the admin) asks this module, through django-fsm-2's public API
+(``get_all_state_transitions``, ``Transition.has_perm``, ``can_proceed``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django_fsm import Transition, can_proceed
+
+from review import rules
+from review.models import Document, State
+
+
+@dataclass(frozen=True)
+class OtherAct:
+    """An act that changes no state, declared like a transition: label, who, page form."""
+
+    name: str
+    label: str
+    who: rules.Who | None = None
+    form: str = ""
+    states: tuple = ()
+    custom: dict = field(default_factory=dict)
+
+
+OTHER_ACTS = {act.name: act for act in (
+    OtherAct("create", "创建", rules.drafter_of),
+    OtherAct("edit", "修改文本", rules.drafter_of, states=(State.DRAFTING,)),
+    OtherAct("dispose_comment", "处理公众意见", rules.drafter_of, form="DisposeForm",
+             states=(State.DRAFTING, State.PUBLIC_COMMENT)),
+    OtherAct("resolve_finding", "确认审核意见整改情况", rules.reviewer_of, form="ResolveFindingForm",
+             states=(State.LEGALITY_REVIEW,)),
+    OtherAct("record_evaluation", "记录实施评估", rules.registrar_of, form="EvaluationForm",
+             states=(State.PUBLISHED,)),
+)}
+
+
+@cache
+def transitions() -> dict[str, Transition]:
+    """Each transition by name (one ``Transition`` per name: its label, who and form are the
+    same from every source state)."""
+    out: dict[str, Transition] = {}
+    for transition in Document().get_all_state_transitions():
+        out.setdefault(transition.name, transition)
+    return out
+
+
+def label(name: str) -> str:
+    """What users read for an act (history rows, buttons, messages)."""
+    transition = transitions().get(name)
+    if transition is not None:
+        return transition.custom.get("label", name)
+    other = OTHER_ACTS.get(name)
+    return other.label if other else name
+
+
+def who(name: str):
+    transition = transitions().get(name)
+    if transition is not None:
+        return transition.permission
+    other = OTHER_ACTS.get(name)
+    return other.who if other else None
+
+
+def forbidden_message(name: str) -> str:
+    permission = who(name)
+    words = getattr(permission, "words", None)
+    if words:
+        return f"只有{words}可以{label(name)}"
+    return f"“{label(name)}”由系统自动执行"
+
+
+def state_allows(document, name: str) -> bool:
+    """Whether the document's state admits this act (not the rules, not the person)."""
+    if name in transitions():
+        return can_proceed(getattr(document, name), check_conditions=False)
+    other = OTHER_ACTS.get(name)
+    return other is not None and (not other.states or document.state in other.states)
+
+
+def page_transitions() -> list[Transition]:
+    """Transitions a person takes on the document page (those with a form), in declared order."""
+    return [t for t in transitions().values() if t.custom.get("form")]
+
