@@ -26,7 +26,7 @@ seed: migrate
 
 demo: seed
 	@echo "Starting the worker (filesystem broker, no server needed) and the web server on http://$(HOST):$(PORT)/"
-	@echo "Demo users, password demo12345: drafter, drafter2, reviewer, reviewer2, registrar, registrar2, auditor"
+	@echo "Demo users, password demo12345: drafter, drafter2, head, reviewer, reviewer2, adviser, registrar, registrar2, auditor, qs_drafter, qs_reviewer, qs_registrar"
 	$(VENV)/bin/celery -A config worker --beat --loglevel=warning --concurrency=1 & \
 	WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)

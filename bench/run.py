@@ -170,8 +170,8 @@ def _raw_worker(ids, queue):
                              "current_version_id, updated_at = now() WHERE id = %s AND state = 'legality_review'", [doc_id])
                 conn.execute(hist, [doc_id, "approve", "legality_review", "registration", doc_id])
             with conn.transaction():
-                seq = conn.execute("UPDATE registry_numbersequence SET last_seq = last_seq + 1 WHERE id = "
-                                   "(SELECT min(id) FROM registry_numbersequence) RETURNING last_seq").fetchone()[0]
+                seq = conn.execute("UPDATE core_numbersequence SET last_seq = last_seq + 1 WHERE id = "
+                                   "(SELECT min(id) FROM core_numbersequence) RETURNING last_seq").fetchone()[0]
                 conn.execute("INSERT INTO registry_registryentry (issuer_id, year, seq, number, registration_code, "
                              "document_id, status, void_reason, allocated_at) VALUES (1, 1900, %s, %s, '', %s, "
                              "'allocated', '', now())", [seq, f"raw-{doc_id}-{seq}", doc_id])

@@ -38,14 +38,18 @@ def seed(dsn: str, documents: int, history: int, seed_value: int = 7) -> dict:
     with psycopg.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute("SET session_replication_role = replica")
         cur.execute("""TRUNCATE review_history, review_reviewfinding, review_publiccomment, review_reviewround,
-                       registry_registryentry, registry_numbersequence, registry_evaluation,
+                       registry_registryentry, core_numbersequence, registry_evaluation,
                        notifications_inboxmessage, notifications_reminder, review_document, review_version,
                        authtoken_token, accounts_user, accounts_organisation RESTART IDENTITY CASCADE""")
-        orgs = [(1, "CSZF", "春城市人民政府", "office", "春府规", "", ""), (2, "CSSFJ", "春城市司法局", "justice", "", "", ""),
-                (3, "CSSJJ", "春城市审计局", "audit", "", "", "")]
-        orgs += [(10 + i, f"D{i:02d}", f"春城市第{i}局", "drafting", f"春{i}规", "", "") for i in range(20)]
+        # One city: its government (1) above the justice bureau, the overseer and 20 departments (R14).
+        orgs = [(1, "CSZF", "春城市人民政府", "office", "春府规", "", "", None, "city", "", True),
+                (2, "CSSFJ", "春城市司法局", "justice", "", "", "", 1, "city", "春司审", True),
+                (3, "CSSJJ", "春城市审计局", "audit", "", "", "", 1, "city", "", True)]
+        orgs += [(10 + i, f"D{i:02d}", f"春城市第{i}局", "drafting", f"春{i}规", "", "", 1, "city", "", True)
+                 for i in range(20)]
         _copy(cur, "accounts_organisation", ["id", "code", "name", "kind", "number_prefix", "number_template",
-                                             "registration_code_template"], orgs)
+                                             "registration_code_template", "parent_id", "level", "opinion_prefix",
+                                             "signoff_required"], orgs)
         # password: "bench" is not a usable password; the benchmark authenticates in-process.
         users = [(1, "drafter", 10, "drafter"), (2, "reviewer", 2, "reviewer"), (3, "registrar", 1, "registrar"),
                  (4, "auditor", 3, "auditor")]
@@ -105,8 +109,8 @@ def seed(dsn: str, documents: int, history: int, seed_value: int = 7) -> dict:
             "findings", "reviewer_id", "decided_at"], rounds)
         _copy(cur, "registry_registryentry", ["id", "issuer_id", "year", "seq", "number", "registration_code",
                                               "document_id", "status", "void_reason", "allocated_at"], entries)
-        _copy(cur, "registry_numbersequence", ["id", "issuer_id", "year", "last_seq"],
-              [(k, 1, year, n) for k, (year, n) in enumerate(sorted(seq_by_year.items()), 1)])
+        _copy(cur, "core_numbersequence", ["id", "scope", "owner_id", "year", "last_seq"],
+              [(k, "document_number", 1, year, n) for k, (year, n) in enumerate(sorted(seq_by_year.items()), 1)])
         actions = ["create", "edit", "submit_for_review", "approve", "register", "publish", "file_record"]
         _copy(cur, "review_history", ["id", "seq", "document_id", "action", "from_state", "to_state", "actor_id", "at",
                                       "opinion", "version_id", "prev_hash", "hash"],
@@ -117,7 +121,7 @@ def seed(dsn: str, documents: int, history: int, seed_value: int = 7) -> dict:
         cur.execute("INSERT INTO review_historyhead (id, seq, hash) SELECT 1, %s, %s WHERE NOT EXISTS "
                     "(SELECT 1 FROM review_historyhead)", [history, "0" * 64])
         for table in ("accounts_organisation", "accounts_user", "review_document", "review_version",
-                      "review_reviewround", "registry_registryentry", "registry_numbersequence", "review_history"):
+                      "review_reviewround", "registry_registryentry", "core_numbersequence", "review_history"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         cur.execute("SET session_replication_role = origin")
         conn.commit()

@@ -43,7 +43,7 @@ def home(request):
             doc.last_outcome_label = ReviewRound.Outcome(doc.last_outcome).label if doc.last_outcome else ""
         state_rows = [(value, label, todo["counts"][value]) for value, label in State.choices]
         return render(request, "web/home_drafter.html", {"todo": todo, "state_rows": state_rows, "today": today()})
-    if role in REVIEW_ROLES:
+    if role in REVIEW_ROLES or role == Role.ADVISER:  # an adviser: the cases it is invited to (none yet)
         queue = selectors.review_queue(request.user)
         calendar = Calendar()
         for doc in queue:

@@ -85,4 +85,4 @@ class Command(BaseCommand):
                                    deliberated_on=today())
         registry.document_publish(actor=registrar, document_id=published.pk, channel="website")
         self.stdout.write(self.style.SUCCESS(
-            "demo users (password %s): %s" % (PASSWORD, ", ".join(f"{u} ({r})" for u, _, r in USERS))))
+            "演示用户（密码 %s）：%s" % (PASSWORD, "、".join(u for u, _, _ in USERS))))
