@@ -190,7 +190,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.LEGALITY_REVIEW,
                 target=RETURN_VALUE(State.REGISTRATION, State.REVIEWED),
                 permission=rules.reviewer_of, conditions=[rules.findings_resolved, rules.reviewed_text_is_current],
-                custom=dict(label="审核通过", form="ApproveForm", with_findings=True))
+                custom=dict(label="审核通过（合法）", form="ApproveForm", with_findings=True))
     def approve(self):
         """合法 (R6): a normative document goes to registration; other kinds (R13) end here."""
         return State.REGISTRATION if self.is_numbered_kind else State.REVIEWED
@@ -229,7 +229,7 @@ class Document(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
                 permission=rules.registrar_of, conditions=[rules.not_yet_filed],
-                custom=dict(label="备案", form="FileRecordForm"))
+                custom=dict(label="报送备案", form="FileRecordForm"))
     def file_record(self, *, filed_with, filed_on, reference=""):
         """备案 (R11) with the higher authority."""
         self.filed_with, self.filed_on, self.filing_reference = filed_with, filed_on, reference

@@ -165,6 +165,6 @@ def test_a_drafter_cannot_open_another_departments_draft(open_as, live_server, m
     doc = make_document("drafting", title="教育局内部草案")
     other = open_as("other_drafter")
     response = other.goto(f"{live_server.url}/documents/{doc.pk}/")
-    assert response.status == 403
-    assert "无权" in other.inner_text("main")
+    assert response.status == 404  # as in the API: it learns nothing, not even that the draft exists
+    assert "不存在" in other.inner_text("main")
     assert "教育局内部草案" not in other.content()
