@@ -44,6 +44,10 @@ class Code(models.TextChoices):
     VALIDITY_TOO_LONG = "validity_too_long", "有效期超过上限（R12）"
     STILL_VALID = "still_valid", "仍在有效期内（R12）"
     OUTSIDE_JURISDICTION = "outside_jurisdiction", "不属于本机构的管辖范围（R14）"
+    REVIEW_TOO_EARLY = "review_too_early", "审核时间不足且未说明紧急理由（R5）"
+    ALREADY_EXTENDED = "already_extended", "本轮审核已延长过（R5）"
+    AWAITING_SIGNOFF = "awaiting_signoff", "审核意见待签发（R15）"
+    ADVISER_OPINION_REQUIRED = "adviser_opinion_required", "须有法律顾问意见（R16）"
     # the system (500, 503)
     SERVER_ERROR = "server_error", "系统内部错误"
     SERVICE_UNAVAILABLE = "service_unavailable", "暂时无法访问数据库"

@@ -12,6 +12,8 @@ from django.db.models import Q
 class Kind(models.TextChoices):
     REVIEW_DUE_SOON = "review_due_soon", "合法性审核即将到期"
     REVIEW_OVERDUE = "review_overdue", "合法性审核已超期"
+    SIGNOFF_WAITING = "signoff_waiting", "审核意见待签发"
+    ADVISER_OPINION_DUE = "adviser_opinion_due", "请出具法律顾问意见"
     COMMENT_PERIOD_CLOSED = "comment_period_closed", "征求意见期已结束"
     REGISTRATION_PENDING = "registration_pending", "审核通过后尚未登记"
     FILING_DUE = "filing_due", "备案期限将至"

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 SWEEP_TASK = "notifications.sweep_reminders"
 
 REVIEW_KINDS = (Kind.REVIEW_DUE_SOON, Kind.REVIEW_OVERDUE)
+SIGNOFF_KINDS = (Kind.SIGNOFF_WAITING,)
 FILING_KINDS = (Kind.FILING_DUE, Kind.FILING_OVERDUE)
 REGISTRATION_KINDS = (Kind.REGISTRATION_PENDING,)
 COMMENT_KINDS = (Kind.COMMENT_PERIOD_CLOSED,)
@@ -49,10 +50,27 @@ def _users(**filters) -> list[int]:
     return list(get_user_model().objects.filter(is_active=True, **filters).values_list("pk", flat=True))
 
 
-def reviewers_of(document) -> list[int]:
-    """R14: the reviewers and review heads of the document's review body (nobody else's)."""
-    body = Jurisdiction().review_body_of(document.issuer_id)
-    return _users(role__in=REVIEW_ROLES, organisation_id=body) if body else []
+def _review_body(document) -> int | None:
+    return Jurisdiction().review_body_of(document.issuer_id)
+
+
+def heads_of(document) -> list[int]:
+    """R14/R15: the review heads of the document's review body (nobody else's)."""
+    body = _review_body(document)
+    return _users(role=Role.REVIEW_HEAD, organisation_id=body) if body else []
+
+
+def review_recipients(document, review_round) -> tuple[list[int], list[int]]:
+    """(due-soon, overdue) recipients of a round: its handler, or the body's heads while it is
+    unassigned; when overdue, the handler and the heads. In a body without heads, its reviewers."""
+    heads = heads_of(document)
+    if review_round.handler_id:
+        return [review_round.handler_id], list(dict.fromkeys([review_round.handler_id, *heads]))
+    if not heads:  # a small bureau without heads (sign-off off): every reviewer of the body
+        body = _review_body(document)
+        reviewers = _users(role__in=REVIEW_ROLES, organisation_id=body) if body else []
+        return reviewers, reviewers
+    return heads, heads
 
 
 def registrars_of(document) -> list[int]:
@@ -89,15 +107,42 @@ def cancel_open_reminders(document, kinds: Iterable[str] | None = None) -> int:
 
 
 def plan_after_submission(document, review_round) -> int:
-    """R5: the reviewers of the document's review body are told on the working day N working days before the round is due
-    (review_due_soon), and on the first working day after it (review_overdue; the sweep repeats
-    that one each working day while the document stays in legality review)."""
-    cancel_open_reminders(document, kinds=COMMENT_KINDS + REVIEW_KINDS)
+    cancel_open_reminders(document, kinds=COMMENT_KINDS)
+    return plan_review_reminders(document, review_round)
+
+
+def plan_review_reminders(document, review_round) -> int:
+    """R5: the round's people (review_recipients) are told on the working day N working days
+    before it is due (review_due_soon), and on the first working day after it (review_overdue;
+    the sweep repeats that one each working day while the document stays in review). Replanned
+    when the round is assigned, reassigned or extended: what no longer applies is deleted."""
+    cancel_open_reminders(document, kinds=REVIEW_KINDS)
     cal = Calendar()
     due = review_round.due_on
-    soon = working_days_before(cal, due, _setting("RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE", 3))
+    soon = cal.working_days_before(due, _setting("RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE", 3))
     overdue = cal.add_working_days(due, 1).date
-    return plan(document, [(Kind.REVIEW_DUE_SOON, soon), (Kind.REVIEW_OVERDUE, overdue)], reviewers_of(document))
+    soon_to, overdue_to = review_recipients(document, review_round)
+    return (plan(document, [(Kind.REVIEW_DUE_SOON, soon)], soon_to)
+            + plan(document, [(Kind.REVIEW_OVERDUE, overdue)], overdue_to))
+
+
+def plan_signoff(document, opinion) -> int:
+    """R15: the body's heads are told at once that an opinion awaits their signature."""
+    return plan(document, [(Kind.SIGNOFF_WAITING, timezone.localdate())], heads_of(document))
+
+
+def cancel_signoff(document) -> int:
+    return cancel_open_reminders(document, kinds=SIGNOFF_KINDS)
+
+
+def plan_adviser_opinion(document, invitation) -> int:
+    """R16: the invited adviser is told at once."""
+    return plan(document, [(Kind.ADVISER_OPINION_DUE, timezone.localdate())], [invitation.adviser_id])
+
+
+def cancel_adviser_opinion(document, adviser) -> int:
+    return Reminder.objects.filter(document_id=document.pk, kind=Kind.ADVISER_OPINION_DUE, recipient_id=adviser.pk,
+                                   sent_at__isnull=True).delete()[0]
 
 
 def plan_after_comment_opened(document) -> int:

@@ -25,7 +25,14 @@ from notifications.models import InboxMessage, Kind, Reminder
 
 logger = logging.getLogger(__name__)
 
-# The state a document must still be in for a reminder of each kind to mean anything.
+# The state a document must still be in for a reminder of each kind to mean anything (the
+# document's related rows are read through its reverse relations: no import of review).
+_APPLIES_TO_RECIPIENT = {
+    Kind.SIGNOFF_WAITING: lambda r: r.document.state == "legality_review"
+    and r.document.opinions.filter(status="awaiting_signoff").exists(),
+    Kind.ADVISER_OPINION_DUE: lambda r: r.document.state == "legality_review"
+    and r.document.adviser_invitations.filter(adviser_id=r.recipient_id, answered_at__isnull=True).exists(),
+}
 _APPLIES = {
     Kind.REVIEW_DUE_SOON: lambda d: d.state == "legality_review" and d.review_due_at is not None,
     Kind.REVIEW_OVERDUE: lambda d: d.state == "legality_review" and d.review_due_at is not None,
@@ -39,8 +46,12 @@ _APPLIES = {
 
 
 def still_applies(reminder) -> bool:
+    if not reminder.recipient.is_active:
+        return False
+    if reminder.kind in _APPLIES_TO_RECIPIENT:
+        return _APPLIES_TO_RECIPIENT[reminder.kind](reminder)
     check = _APPLIES.get(reminder.kind)
-    return reminder.recipient.is_active and (check is None or check(reminder.document))
+    return check is None or check(reminder.document)
 
 
 def compose(reminder) -> tuple[str, str]:
@@ -52,6 +63,11 @@ def compose(reminder) -> tuple[str, str]:
         body = f"{name}的合法性审核期限为{doc.review_due_at:%Y年%m月%d日}，请按期出具审核意见。"
     elif kind == Kind.REVIEW_OVERDUE:
         body = f"{name}的合法性审核已超过期限（{doc.review_due_at:%Y年%m月%d日}），请尽快出具审核意见。"
+    elif kind == Kind.SIGNOFF_WAITING:
+        body = f"{name}的审核意见已由承办人拟写，等待您签发或退回修改。"
+    elif kind == Kind.ADVISER_OPINION_DUE:
+        body = f"您受邀就{name}的合法性审核出具书面法律意见，请在审核期限{doc.review_due_at:%Y年%m月%d日}前出具。" \
+            if doc.review_due_at else f"您受邀就{name}的合法性审核出具书面法律意见。"
     elif kind == Kind.COMMENT_PERIOD_CLOSED:
         body = f"{name}的公开征求意见期已于{doc.comment_closes_on:%Y年%m月%d日}结束，请汇总意见采纳情况后报送合法性审核。"
     elif kind == Kind.REGISTRATION_PENDING:

@@ -38,6 +38,18 @@ OTHER_ACTS = {act.name: act for act in (
              states=(State.LEGALITY_REVIEW,)),
     OtherAct("record_evaluation", "记录实施评估", rules.registrar_of, form="EvaluationForm",
              states=(State.PUBLISHED,)),
+    # the review desk (R5, R15, R16)
+    OtherAct("assign", "分配承办人", rules.head_of, form="AssignForm", states=(State.LEGALITY_REVIEW,)),
+    OtherAct("extend_review", "延长审核期限", rules.head_of, form="ExtendReviewForm", states=(State.LEGALITY_REVIEW,)),
+    OtherAct("invite_adviser", "邀请法律顾问", rules.head_of, form="InviteAdviserForm",
+             states=(State.LEGALITY_REVIEW,)),
+    OtherAct("sign_opinion", "签发审核意见", rules.head_of, form="SignOpinionForm", states=(State.LEGALITY_REVIEW,)),
+    OtherAct("give_adviser_opinion", "出具法律顾问意见", rules.invited_adviser, form="AdviserOpinionForm",
+             states=(State.LEGALITY_REVIEW,)),
+    # what the history shows of acts done through a transition or a sign-off
+    OtherAct("draft_opinion", "拟写审核意见（待签发）"),
+    OtherAct("send_back_opinion", "退回审核意见"),
+    OtherAct("request_materials", "退回补充材料（审核期限暂停）"),
 )}
 
 

@@ -189,7 +189,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
 
     @transition(field=state, source=State.LEGALITY_REVIEW,
                 target=RETURN_VALUE(State.REGISTRATION, State.REVIEWED),
-                permission=rules.reviewer_of, conditions=[rules.findings_resolved, rules.reviewed_text_is_current],
+                permission=rules.reviewer_of,
+                conditions=[rules.findings_resolved, rules.reviewed_text_is_current, rules.adviser_opinion_given],
                 custom=dict(label="审核通过（合法）", form="ApproveForm", with_findings=True))
     def approve(self):
         """合法 (R6): a normative document goes to registration; other kinds (R13) end here."""
@@ -309,6 +310,18 @@ class ReviewRound(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField("出具意见时间", null=True, blank=True)
+    # The review desk (R5, R15). New columns are nullable without defaults: on SQLite a column
+    # with a default makes Django rebuild the table, which would drop migration 0002's triggers.
+    handler = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
+    # R5: the clock pauses while the drafter supplies missing materials, and resumes with the
+    # working days that were left; a head may extend it once.
+    paused_on = models.DateField("补充材料暂停日期", null=True, blank=True)
+    days_left_at_pause = models.PositiveSmallIntegerField("暂停时剩余工作日", null=True, blank=True)
+    pauses = models.PositiveSmallIntegerField("暂停次数", null=True, blank=True)
+    extended_by = models.PositiveSmallIntegerField("延长工作日", null=True, blank=True)
+    extension_reason = models.TextField("延长理由", null=True, blank=True)
+    urgent_reason = models.TextField("紧急审核理由", null=True, blank=True)
 
     class Meta:
         ordering = ["document", "round_no"]
@@ -322,6 +335,87 @@ class ReviewRound(models.Model):
     @property
     def is_open(self):
         return not self.outcome
+
+    @property
+    def is_paused(self):
+        return self.is_open and self.paused_on is not None
+
+    @property
+    def working_days_allowed(self) -> int:
+        """R5: the round's whole budget, extension included."""
+        return settings.RULE_R5_REVIEW_WORKING_DAYS + (self.extended_by or 0)
+
+
+class Opinion(models.Model):
+    """审核意见书 (R6, R15): the written opinion of one review round, drafted by the handler and
+    issued when a head of the review body signs it (a head's own opinion is signed on issue;
+    a body without sign-off issues at once). An issued opinion has its own number,
+    ``{opinion_prefix}〔{year}〕{seq}号`` per review body and year (core.numbering). A return
+    for missing materials is a notice, not an opinion: it has no letter."""
+
+    class Status(models.TextChoices):
+        AWAITING_SIGNOFF = "awaiting_signoff", "待签发"
+        SENT_BACK = "sent_back", "已退回修改"
+        ISSUED = "issued", "已签发"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="opinions")
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="opinions")
+    review_body = models.ForeignKey(Organisation, verbose_name="审核机构", on_delete=models.PROTECT,
+                                    related_name="+")
+    outcome = models.CharField("审核结论", max_length=30, choices=ReviewRound.Outcome.choices)
+    basis = models.TextField("审核依据", blank=True)
+    content = models.TextField("审核内容", blank=True)
+    conclusion = models.TextField("审核意见")
+    findings = models.JSONField("具体修改意见", default=list, blank=True)
+    urgent_reason = models.TextField("紧急审核理由", blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="承办人", on_delete=models.PROTECT,
+                                   related_name="+")
+    drafted_at = models.DateTimeField("拟稿时间")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="签发人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField("签发时间", null=True, blank=True)
+    send_back_note = models.TextField("退回意见", blank=True)
+    year = models.PositiveSmallIntegerField("年度", null=True, blank=True)
+    seq = models.PositiveIntegerField("序号", null=True, blank=True)
+    number = models.CharField("审核意见书编号", max_length=80, null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["-drafted_at", "-id"]
+        verbose_name = verbose_name_plural = "审核意见书"
+        constraints = [
+            models.UniqueConstraint(fields=["review_round"], condition=Q(status="awaiting_signoff"),
+                                    name="one_opinion_awaiting_signoff_per_round"),
+            models.UniqueConstraint(fields=["review_body", "year", "seq"], name="opinion_body_year_seq_unique"),
+            models.CheckConstraint(name="issued_opinion_is_signed_and_numbered",
+                                   condition=~Q(status="issued") | Q(signed_by__isnull=False, number__isnull=False)),
+        ]
+
+    def __str__(self):
+        return self.number or f"审核意见（{self.get_status_display()}）"
+
+    @property
+    def signed_on(self):
+        return self.signed_at.date() if self.signed_at else None
+
+
+class AdviserInvitation(models.Model):
+    """R16: a head invites a legal adviser (法律顾问/公职律师) to give a written opinion on a
+    round; the adviser sees the documents it is invited to, and nothing else."""
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="adviser_invitations")
+    review_round = models.ForeignKey(ReviewRound, on_delete=models.PROTECT, related_name="adviser_invitations")
+    adviser = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="法律顾问", on_delete=models.PROTECT,
+                                related_name="adviser_invitations")
+    invited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    invited_at = models.DateTimeField("邀请时间")
+    opinion = models.TextField("法律顾问意见", blank=True)
+    answered_at = models.DateTimeField("出具时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["invited_at", "id"]
+        verbose_name = verbose_name_plural = "法律顾问意见"
+        constraints = [models.UniqueConstraint(fields=["review_round", "adviser"], name="one_invitation_per_adviser")]
 
 
 class ReviewFinding(models.Model):

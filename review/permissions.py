@@ -20,7 +20,7 @@ from accounts.jurisdiction import Jurisdiction
 from accounts.models import REVIEW_ROLES, Role
 from core.errors import Forbidden, InvalidTransition, NotFound
 from review import lifecycle, rules
-from review.models import REVIEWED_STATES, Document, ReviewRound
+from review.models import REVIEWED_STATES, AdviserInvitation, Document, ReviewRound
 
 MAX_ID = 2**63 - 1
 
@@ -48,7 +48,9 @@ def documents_visible_to(user, *, jurisdiction: Jurisdiction | None = None) -> Q
     if user.role == Role.AUDITOR:
         ids = overseen_org_ids(user, jurisdiction=j)
         return qs if ids is None else qs.filter(Q(issuer_id__in=ids) | Q(drafting_org_id__in=ids))
-    return qs.none()  # advisers see the documents they are invited to (the review desk)
+    if user.role == Role.ADVISER:  # R16: the documents it is invited to, nothing else
+        return qs.filter(Exists(AdviserInvitation.objects.filter(document=OuterRef("pk"), adviser=user)))
+    return qs.none()
 
 
 def overseen_org_ids(user, *, jurisdiction: Jurisdiction | None = None) -> list[int] | None:

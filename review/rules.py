@@ -150,6 +150,56 @@ def submission_materials_complete(document):
     return None
 
 
+# --- R5: the review takes its time (115号) --------------------------------------------------
+def review_minimum(document) -> int:
+    """R5: at least 5 working days of review (7 for a major decision, 713号)."""
+    if document.kind == document.Kind.MAJOR_DECISION:
+        return settings.RULE_R5_REVIEW_MIN_WORKING_DAYS_MAJOR
+    return settings.RULE_R5_REVIEW_MIN_WORKING_DAYS
+
+
+def review_working_days_elapsed(review_round, today) -> int:
+    """Working days the round has run: its budget (15, plus an extension) less what is left.
+    Time paused for missing materials does not count (the due date moved with the pause)."""
+    left, _ = working_days.count_working_days(today, review_round.due_on)
+    return review_round.working_days_allowed - left
+
+
+def review_time_violation(document, review_round, *, urgent_reason: str, today) -> Violation | None:
+    """R5: an opinion earlier than the minimum needs a recorded urgency reason."""
+    minimum = review_minimum(document)
+    elapsed = review_working_days_elapsed(review_round, today)
+    if elapsed >= minimum or urgent_reason.strip():
+        return None
+    return Violation("review_too_early",
+                     f"合法性审核时间一般不少于{minimum}个工作日（本轮已审核{max(elapsed, 0)}个工作日）；"
+                     "确需提前出具审核意见的，请填写紧急审核理由")
+
+
+# --- R16: a legal adviser's written opinion (法律顾问/公职律师) --------------------------------
+def requires_adviser_opinion(document) -> bool:
+    """A major decision always; a contract at or above RULE_R16_CONTRACT_AMOUNT_YUAN (while a
+    contract's amount is not recorded, on the safe side: always)."""
+    if document.kind == document.Kind.MAJOR_DECISION:
+        return True
+    if document.kind == document.Kind.CONTRACT:
+        amount = getattr(document, "contract_amount_yuan", None)
+        return amount is None or amount >= settings.RULE_R16_CONTRACT_AMOUNT_YUAN
+    return False
+
+
+@rule("R16")
+def adviser_opinion_given(document):
+    if not requires_adviser_opinion(document):
+        return None
+    answered = document.adviser_invitations.filter(review_round__document=document, review_round__outcome="",
+                                                   answered_at__isnull=False).exists()
+    if answered:
+        return None
+    kind = document.get_kind_display()
+    return Violation("adviser_opinion_required", f"{kind}须有法律顾问或公职律师出具书面法律意见后，方可审核通过")
+
+
 # --- R6: a return's findings are followed up before approval (DESIGN §7) --------------------
 @rule("R6")
 def findings_resolved(document):
@@ -279,6 +329,13 @@ reviewer_of = Who(REVIEW_ROLES, "本文件审核机构的审核人员",
 registrar_of = Who((Role.REGISTRAR,), "该制定机关登记机构的登记人员",
                    lambda document, user, j: user.organisation_id is not None
                    and user.organisation_id == j.registry_office_of(document.issuer_id))
+
+
+head_of = Who((Role.REVIEW_HEAD,), "本文件审核机构的审核负责人",
+              lambda document, user, j: user.organisation_id is not None
+              and user.organisation_id == j.review_body_of(document.issuer_id))
+invited_adviser = Who((Role.ADVISER,), "受邀的法律顾问或公职律师",
+                      lambda document, user, j: document.adviser_invitations.filter(adviser=user).exists())
 
 
 def system(document, user) -> bool:

@@ -1,12 +1,14 @@
 """Every read the API and the pages share. Who may see what is review.permissions' answer."""
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from core.clock import today
 from core.errors import NotFound
 from review.comments import adoption_summary, group_comments
-from review.models import PUBLIC_STATES, Document, History, PublicComment, ReviewFinding, ReviewRound, State, Version
+from review.models import (PUBLIC_STATES, Document, History, Opinion, PublicComment, ReviewFinding, ReviewRound, State,
+                           Version)
 from review.permissions import base_documents as _base
 from review.permissions import documents_visible_to
 
@@ -33,6 +35,60 @@ def search(queryset: QuerySet[Document], text: str) -> QuerySet[Document]:
 
 def overdue_filter() -> Q:
     return Q(state=State.LEGALITY_REVIEW, review_due_at__lt=today())
+
+
+# --- the review desk (R5, R15) -----------------------------------------------------------------
+def _open_round_of():
+    return ReviewRound.objects.filter(document=OuterRef("pk"), outcome="")
+
+
+def with_desk(queryset: QuerySet[Document]) -> QuerySet[Document]:
+    """Each row's open round: its handler and whether it is paused (two subqueries, no N+1)."""
+    return queryset.annotate(handler_name=Subquery(_open_round_of().values("handler__username")[:1]),
+                             review_paused_on=Subquery(_open_round_of().values("paused_on")[:1]))
+
+
+def issued_opinions(document_ids) -> dict[int, list[dict]]:
+    """{document id: [{id, number, outcome, signed_on}]} in one query."""
+    out: dict[int, list[dict]] = {}
+    for row in (Opinion.objects.filter(document_id__in=list(document_ids), status=Opinion.Status.ISSUED)
+                .order_by("signed_at", "id").values("id", "document_id", "number", "outcome", "signed_at")):
+        out.setdefault(row["document_id"], []).append(
+            {"id": row["id"], "number": row["number"], "outcome": row["outcome"],
+             "signed_on": timezone.localdate(row["signed_at"]).isoformat()})
+    return out
+
+
+def desk_of(document) -> tuple:
+    """(handler username, paused since, issued opinions) of one document."""
+    open_round = document.review_rounds.filter(outcome="").values("handler__username", "paused_on").first() or {}
+    return (open_round.get("handler__username"), open_round.get("paused_on"),
+            issued_opinions([document.pk]).get(document.pk, []))
+
+
+def opinions_visible_to(user) -> QuerySet[Opinion]:
+    """Opinion letters of the documents the user may see."""
+    return (Opinion.objects.filter(document__in=documents_visible_to(user).values("pk"))
+            .select_related("document", "review_body", "drafted_by", "signed_by", "review_round")
+            .prefetch_related("review_round__adviser_invitations__adviser"))
+
+
+def head_desk(user) -> dict:
+    """The review head's desk: unassigned cases, opinions awaiting signature, overdue cases."""
+    in_review = _light(with_desk(documents_visible_to(user).filter(state=State.LEGALITY_REVIEW)))
+    return {
+        "unassigned": list(in_review.filter(handler_name__isnull=True).order_by("review_due_at", "id")[:TODO_LIMIT]),
+        "awaiting_signoff": list(opinions_visible_to(user).filter(status=Opinion.Status.AWAITING_SIGNOFF)
+                                 .order_by("drafted_at")[:TODO_LIMIT]),
+        "overdue": list(in_review.filter(review_due_at__lt=today()).order_by("review_due_at", "id")[:TODO_LIMIT]),
+    }
+
+
+def handler_cases(user) -> list[Document]:
+    """The handler's desk: my open cases (in review or paused), soonest due first."""
+    mine = ReviewRound.objects.filter(outcome="", handler=user).values("document_id")
+    return list(_light(with_desk(documents_visible_to(user).filter(pk__in=mine)))
+                .order_by(F("review_due_at").asc(nulls_last=True), "id")[:TODO_LIMIT])
 
 
 def versions_of(document) -> QuerySet[Version]:
@@ -155,9 +211,10 @@ class DocumentRow:
     filing_due_on = property(Document.filing_due_on.fget)
     filed_on_time = property(Document.filed_on_time.fget)
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict, opinions: dict | None = None):
         for name in self.FIELDS:
             setattr(self, name, values[name])
+        self.desk = (values["handler_name"], values["review_paused_on"], (opinions or {}).get(values["id"], []))
         self.issuer, self.drafting_org = _Code(values["issuer__code"]), _Code(values["drafting_org__code"])
         self.current_version = (_Text(values["current_version__body"], values["current_version__number"],
                                       values["current_version__precheck"])
@@ -165,4 +222,11 @@ class DocumentRow:
 
 
 def as_rows(queryset: QuerySet[Document]):
-    return queryset.values(*DocumentRow.FIELDS, *DocumentRow.RELATED)
+    return with_desk(queryset).values(*DocumentRow.FIELDS, *DocumentRow.RELATED, "handler_name", "review_paused_on")
+
+
+def document_rows(rows) -> list[DocumentRow]:
+    """A page of ``as_rows`` as DocumentRows, with their issued opinions (one query)."""
+    rows = list(rows)
+    opinions = issued_opinions(row["id"] for row in rows)
+    return [DocumentRow(row, opinions) for row in rows]

@@ -17,11 +17,15 @@ from django_fsm import ConcurrentTransition
 from core.calendar import add_working_days
 from core.clock import today
 from core.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
-from accounts.models import Organisation
+from accounts.jurisdiction import Jurisdiction
+from accounts.models import REVIEW_ROLES, Organisation, Role, User
+from core import numbering
+from core.calendar import Calendar
 from notifications import planning
 from review import history, lifecycle, permissions, rules, selectors
 from review.comments import adoption_summary, group_comments
-from review.models import Document, PublicComment, ReviewFinding, ReviewRound, State, Version, content_hash
+from review.models import (AdviserInvitation, Document, Opinion, PublicComment, ReviewFinding, ReviewRound, State,
+                           Version, content_hash)
 from review.precheck import run_precheck
 
 
@@ -50,10 +54,18 @@ def proceed(document, name, actor, *, opinion="", version=None, action=None, the
 def check_rules(document, name) -> None:
     """Raise the first rule (transition condition) that forbids ``name`` now, with its code.
     Inside ``rules.evaluated_once()`` the answers are kept for the transition's own check."""
-    for condition in lifecycle.transitions()[name].conditions:
+    _check(document, lifecycle.transitions()[name].conditions)
+
+
+def _check(document, conditions) -> None:
+    for condition in conditions:
         violation = condition.why(document) if isinstance(condition, rules.Rule) else None
         if violation:
             raise _violation_error(violation)
+
+
+# What an approval must satisfy already when it is drafted (R6, R16); R7 follows at issue.
+APPROVAL_DRAFT_RULES = (rules.findings_resolved, rules.adviser_opinion_given)
 
 
 def _violation_error(violation):
@@ -185,24 +197,37 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
         adoption_summary(comments) if comments or document.comment_closes_on else "")
     document.comment_exemption_reason = exemption_reason or ""
     now = timezone.now()
-    due = add_working_days(timezone.localdate(now), settings.RULE_R5_REVIEW_WORKING_DAYS)
+    paused = document.review_rounds.select_for_update().filter(outcome="", paused_on__isnull=False).first()
+    # R5: a round paused for missing materials resumes with the working days it had left.
+    left = paused.days_left_at_pause if paused else settings.RULE_R5_REVIEW_WORKING_DAYS
+    due = add_working_days(timezone.localdate(now), left)
     document.review_due_at, document.review_due_provisional = due.date, due.provisional
+
     def open_round():
-        review_round = ReviewRound.objects.create(
-            document=document, round_no=document.review_rounds.count() + 1,
-            version=document.current_version, submitted_at=now, submitted_by=actor,
-            due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
-            comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
-        )
+        if paused:
+            paused.version, paused.due_on, paused.due_provisional = document.current_version, due.date, due.provisional
+            paused.paused_on = paused.days_left_at_pause = None
+            paused.drafting_notes, paused.comment_summary = document.drafting_notes, document.comment_summary
+            paused.comment_exemption_reason = document.comment_exemption_reason
+            paused.save()
+            review_round = paused
+        else:
+            review_round = ReviewRound.objects.create(
+                document=document, round_no=document.review_rounds.count() + 1,
+                version=document.current_version, submitted_at=now, submitted_by=actor,
+                due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
+                comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
+            )
         planning.plan_after_submission(document, review_round)
 
+    resumed = f"补充材料后恢复审核，剩余{left}个工作日；" if paused else ""
     proceed(document, "submit_for_review", actor, then=open_round,
-            opinion=f"审核期限{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else ""))
+            opinion=f"{resumed}审核期限{due.date:%Y-%m-%d}" + ("（暂定）" if due.provisional else ""))
     return document
 
 
 def _open_round(document) -> ReviewRound:
-    return document.review_rounds.select_for_update().get(outcome="")
+    return document.review_rounds.select_for_update().select_related("handler").get(outcome="")
 
 
 def _clean_opinion(opinion) -> str:
@@ -228,35 +253,258 @@ def _decide(review_round, *, outcome, opinion, findings, actor) -> None:
     ])
 
 
+# --- the review desk: case handling and sign-off (R15) --------------------------------------
+def _check_handler(actor, document, review_round) -> None:
+    """R15 case handling: a head acts on any round of its body; a reviewer on the rounds assigned
+    to it (in a body without sign-off, also on an unassigned round, as in v1)."""
+    if actor.role == Role.REVIEW_HEAD or review_round.handler_id == actor.pk:
+        return
+    if review_round.handler_id is None and not _signoff_required(document):
+        return
+    if review_round.handler_id is None:
+        raise Forbidden("该案件尚未分配承办人，请由审核负责人分配后再拟写审核意见")
+    raise Forbidden(f"该案件由{review_round.handler.get_full_name() or review_round.handler.username}承办，"
+                    "只有承办人或审核负责人可以拟写审核意见")
+
+
+def _signoff_required(document) -> bool:
+    body = Organisation.objects.filter(pk=Jurisdiction().review_body_of(document.issuer_id)).first()
+    return bool(body and body.signoff_required)
+
+
+def _review_body(document) -> Organisation:
+    return Organisation.objects.get(pk=Jurisdiction().review_body_of(document.issuer_id))
+
+
+def _draft(document, review_round, actor, *, outcome, opinion, findings, urgent_reason, basis, content) -> Opinion:
+    """The handler's written opinion (审核意见书), not yet issued."""
+    if review_round.opinions.filter(status=Opinion.Status.AWAITING_SIGNOFF).exists():
+        raise RuleViolation("本轮审核已有待签发的审核意见，请等待审核负责人签发或退回", code="awaiting_signoff")
+    return Opinion.objects.create(
+        document=document, review_round=review_round, review_body=_review_body(document), outcome=outcome,
+        conclusion=_clean_opinion(opinion), findings=findings or [], urgent_reason=urgent_reason or "",
+        basis=(basis or "").strip(), content=(content or "").strip(), status=Opinion.Status.AWAITING_SIGNOFF,
+        drafted_by=actor, drafted_at=timezone.now())
+
+
+OPINION_SCOPE = "opinion_letter"  # R15: the review body's letter numbers in core.numbering
+
+
+def _issue(opinion, *, signer, document, review_round) -> Document:
+    """签发: number the letter (per review body and year, gapless) and make the transition, in the
+    caller's transaction: either both happen or neither."""
+    year = today().year
+    body = opinion.review_body
+    seq = numbering.take_next(scope=OPINION_SCOPE, owner_id=body.pk, year=year)
+    prefix = body.opinion_prefix or f"{body.name}审"
+    opinion.year, opinion.seq = year, seq
+    opinion.number = numbering.format_number(numbering.DEFAULT_TEMPLATE, prefix=prefix, year=year, seq=seq)
+    opinion.status, opinion.signed_by, opinion.signed_at = Opinion.Status.ISSUED, signer, timezone.now()
+    opinion.save()
+    _decide(review_round, outcome=opinion.outcome, opinion=opinion.conclusion, findings=opinion.findings,
+            actor=opinion.drafted_by)
+    if opinion.urgent_reason:
+        ReviewRound.objects.filter(pk=review_round.pk).update(urgent_reason=opinion.urgent_reason)
+    signed = f"（审核意见书{opinion.number}，签发人：{signer.username}）"
+    if opinion.outcome == ReviewRound.Outcome.LAWFUL:
+        document.approved_version = review_round.version
+        proceed(document, "approve", signer, opinion=opinion.conclusion + signed, version=review_round.version,
+                then=lambda: planning.plan_after_approval(document))
+    else:
+        label = ReviewRound.Outcome(opinion.outcome).label
+        proceed(document, "return_for_revision", signer, opinion=f"【{label}】{opinion.conclusion}{signed}",
+                version=review_round.version,
+                then=lambda: planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS))
+    return document
+
+
+def _conclude(actor, document, review_round, **draft) -> Opinion:
+    """Draft the opinion; issue it at once where the drafter's signature suffices (a head's own
+    opinion, or a body without sign-off), else leave it awaiting a head's signature (202)."""
+    opinion = _draft(document, review_round, actor, **draft)
+    if actor.role == Role.REVIEW_HEAD or not _signoff_required(document):
+        _issue(opinion, signer=actor, document=document, review_round=review_round)
+        return opinion
+    history.append(document=document, action="draft_opinion", from_state=document.state, to_state=document.state,
+                   actor=actor, version=review_round.version,
+                   opinion=f"【{opinion.get_outcome_display()}】{opinion.conclusion}（待签发）")
+    planning.plan_signoff(document, opinion)
+    return opinion
+
+
 @transaction.atomic
-def document_approve(*, actor, document_id, opinion, findings=None) -> Document:
-    """合法 (R6): the round records the version it approved; R7 holds from here on. Refused while
-    a finding of an earlier round is not confirmed resolved (``unresolved_findings``)."""
+def document_approve(*, actor, document_id, opinion, findings=None, urgent_reason="", basis="",
+                     content="") -> Opinion:
+    """合法 (R6): the handler drafts the opinion (R15: a head signs it, then the round records
+    the version it approved and R7 holds from here on). Refused before drafting when the review
+    is younger than R5's minimum without an urgency reason, when R16's adviser opinion is
+    missing, or when a finding of an earlier round is not confirmed resolved (R6)."""
+    opinion = _clean_opinion(opinion)
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "approve")
     review_round = _open_round(document)
-    _decide(review_round, outcome=ReviewRound.Outcome.LAWFUL, opinion=opinion, findings=findings, actor=actor)
-    document.approved_version = review_round.version
-    # ends the review reminders; plans registration_pending
-    proceed(document, "approve", actor, opinion=review_round.opinion, version=review_round.version,
-            then=lambda: planning.plan_after_approval(document))
-    return document
+    _check_handler(actor, document, review_round)
+    urgent_reason = (urgent_reason or "").strip()
+    violation = rules.review_time_violation(document, review_round, urgent_reason=urgent_reason, today=today())
+    if violation:
+        raise _violation_error(violation)
+    with rules.evaluated_once():
+        _check(document, APPROVAL_DRAFT_RULES)
+        return _conclude(actor, document, review_round, outcome=ReviewRound.Outcome.LAWFUL, opinion=opinion,
+                         findings=findings, urgent_reason=urgent_reason, basis=basis, content=content)
 
 
 @transaction.atomic
-def document_return_for_revision(*, actor, document_id, outcome, opinion, findings=None) -> Document:
-    """修改后合法 / 不合法 / 退回补充材料 (R6): the round closes, which stops its clock (R5)."""
+def document_return_for_revision(*, actor, document_id, outcome, opinion, findings=None, basis="",
+                                 content="") -> Opinion | None:
+    """修改后合法 / 不合法 (R6): a written opinion, drafted and signed as an approval is; the round
+    closes with it, which stops its clock. 退回补充材料 is a notice, not an opinion (R5): the round
+    pauses with the working days it has left, the draft goes back to the drafter, and resubmission
+    resumes the same round; no sign-off, no letter number. Returns the opinion (None for a
+    materials notice)."""
     if outcome not in ReviewRound.RETURN_OUTCOMES:
         raise InvalidInput("审核结论须为：修改后合法、不合法或退回补充材料")
+    opinion = _clean_opinion(opinion)
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "return_for_revision")
     review_round = _open_round(document)
-    _decide(review_round, outcome=outcome, opinion=opinion, findings=findings, actor=actor)
-    label = ReviewRound.Outcome(outcome).label
-    proceed(document, "return_for_revision", actor, opinion=f"【{label}】{review_round.opinion}",
-            version=review_round.version,
+    _check_handler(actor, document, review_round)
+    if outcome == ReviewRound.Outcome.MATERIALS_MISSING:
+        _pause(actor, document, review_round, note=_clean_opinion(opinion))
+        return None
+    return _conclude(actor, document, review_round, outcome=outcome, opinion=opinion, findings=findings,
+                     urgent_reason="", basis=basis, content=content)
+
+
+def _pause(actor, document, review_round, *, note) -> None:
+    """R5: the clock stops; the working days left are kept for the resubmission."""
+    paused_on = today()
+    left, _ = Calendar().count_working_days(paused_on, review_round.due_on)
+    review_round.paused_on, review_round.days_left_at_pause = paused_on, max(left, 0)
+    review_round.pauses = (review_round.pauses or 0) + 1
+    review_round.save(update_fields=["paused_on", "days_left_at_pause", "pauses"])
+    document.review_due_at = None
+    proceed(document, "return_for_revision", actor, action="request_materials", version=review_round.version,
+            opinion=f"【退回补充材料】{note}（审核期限暂停，剩余{review_round.days_left_at_pause}个工作日）",
             then=lambda: planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS))
-    return document
+
+
+@transaction.atomic
+def document_sign_opinion(*, actor, document_id, decision, note="") -> Document:
+    """签发 or 退回 (R15), by a head of the review body: signing issues the letter with its
+    number and makes the transition in the same transaction; sending back returns the draft to
+    the handler with a note, and the handler drafts again."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "sign_opinion")
+    review_round = _open_round(document)
+    opinion = review_round.opinions.select_for_update().filter(status=Opinion.Status.AWAITING_SIGNOFF).first()
+    if opinion is None:
+        raise RuleViolation("本轮审核没有待签发的审核意见", code="invalid_transition")
+    if decision == "send_back":
+        note = (note or "").strip()
+        if not note:
+            raise InvalidInput("退回修改时请写明退回意见")
+        opinion.status, opinion.send_back_note = Opinion.Status.SENT_BACK, note
+        opinion.save(update_fields=["status", "send_back_note"])
+        history.append(document=document, action="send_back_opinion", from_state=document.state,
+                       to_state=document.state, actor=actor, opinion=note, version=review_round.version)
+        planning.cancel_signoff(document)
+        return document
+    if decision != "sign":
+        raise InvalidInput("decision 须为 sign（签发）或 send_back（退回修改）")
+    planning.cancel_signoff(document)
+    # The transition checks every rule again (R6, R7, R16): nothing may have moved since drafting.
+    return _issue(opinion, signer=actor, document=document, review_round=review_round)
+
+
+@transaction.atomic
+def document_assign(*, actor, document_id, handler) -> ReviewRound:
+    """分配承办人 (R15): a head assigns the open round to a reviewer or head of its body;
+    reassigning is logged, and the round's reminders go to the new handler from now on."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "assign")
+    review_round = _open_round(document)
+    body = Jurisdiction().review_body_of(document.issuer_id)
+    user = User.objects.filter(username=handler, is_active=True, organisation_id=body,
+                               role__in=REVIEW_ROLES).first()
+    if user is None:
+        raise InvalidInput(f"承办人须为本审核机构的审核人员：{handler}")
+    previous = review_round.handler
+    if previous is not None and previous.pk == user.pk:
+        return review_round
+    review_round.handler = user
+    review_round.save(update_fields=["handler"])
+    words = f"由{previous.username}改为{user.username}" if previous else f"分配给{user.username}"
+    history.append(document=document, action="assign", from_state=document.state, to_state=document.state,
+                   actor=actor, opinion=f"承办人{words}", version=review_round.version)
+    planning.plan_review_reminders(document, review_round)
+    return review_round
+
+
+@transaction.atomic
+def document_extend_review(*, actor, document_id, working_days, reason) -> ReviewRound:
+    """延长审核期限 (R5): once per round, by at most RULE_R5_EXTENSION_MAX_WORKING_DAYS, with a reason."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "extend_review")
+    review_round = _open_round(document)
+    reason = (reason or "").strip()
+    limit = settings.RULE_R5_EXTENSION_MAX_WORKING_DAYS
+    if not reason:
+        raise InvalidInput("请填写延长审核期限的理由")
+    if not isinstance(working_days, int) or not 1 <= working_days <= limit:
+        raise InvalidInput(f"延长的工作日须为1至{limit}")
+    if review_round.extended_by:
+        raise RuleViolation(f"本轮审核已延长过一次（{review_round.extended_by}个工作日），不能再次延长",
+                            code="already_extended")
+    due = Calendar().add_working_days(review_round.due_on, working_days)
+    review_round.extended_by, review_round.extension_reason = working_days, reason
+    review_round.due_on, review_round.due_provisional = due.date, review_round.due_provisional or due.provisional
+    review_round.save(update_fields=["extended_by", "extension_reason", "due_on", "due_provisional"])
+    document.review_due_at, document.review_due_provisional = review_round.due_on, review_round.due_provisional
+    document.save(update_fields=["review_due_at", "review_due_provisional", "updated_at"])
+    history.append(document=document, action="extend_review", from_state=document.state, to_state=document.state,
+                   actor=actor, version=review_round.version,
+                   opinion=f"延长{working_days}个工作日至{due.date:%Y-%m-%d}：{reason}")
+    planning.plan_review_reminders(document, review_round)
+    return review_round
+
+
+# --- legal advisers (R16) -----------------------------------------------------------------
+@transaction.atomic
+def document_invite_adviser(*, actor, document_id, adviser) -> AdviserInvitation:
+    """A head invites a legal adviser (法律顾问/公职律师) to give a written opinion on the round."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "invite_adviser")
+    review_round = _open_round(document)
+    user = User.objects.filter(username=adviser, is_active=True, role=Role.ADVISER).first()
+    if user is None:
+        raise InvalidInput(f"{adviser}不是法律顾问或公职律师")
+    invitation, created = AdviserInvitation.objects.get_or_create(
+        review_round=review_round, adviser=user,
+        defaults={"document": document, "invited_by": actor, "invited_at": timezone.now()})
+    if created:
+        history.append(document=document, action="invite_adviser", from_state=document.state,
+                       to_state=document.state, actor=actor, opinion=f"邀请{user.username}出具法律意见",
+                       version=review_round.version)
+        planning.plan_adviser_opinion(document, invitation)
+    return invitation
+
+
+@transaction.atomic
+def document_give_adviser_opinion(*, actor, document_id, opinion) -> AdviserInvitation:
+    """The invited adviser's written opinion on the open round."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "give_adviser_opinion")
+    review_round = _open_round(document)
+    invitation = review_round.adviser_invitations.select_for_update().filter(adviser=actor).first()
+    if invitation is None:
+        raise Forbidden("您未受邀就本轮审核出具法律意见")
+    invitation.opinion, invitation.answered_at = _clean_opinion(opinion), timezone.now()
+    invitation.save(update_fields=["opinion", "answered_at"])
+    history.append(document=document, action="give_adviser_opinion", from_state=document.state,
+                   to_state=document.state, actor=actor, opinion=invitation.opinion, version=review_round.version)
+    planning.cancel_adviser_opinion(document, actor)
+    return invitation
 
 
 @transaction.atomic
@@ -264,6 +512,7 @@ def finding_resolve(*, actor, document_id, finding_id, status, note="") -> Revie
     """The reviewer confirms, on the new round, whether an earlier finding was dealt with."""
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "resolve_finding")
+    _check_handler(actor, document, _open_round(document))
     if status not in (ReviewFinding.Status.RESOLVED, ReviewFinding.Status.NOT_RESOLVED):
         raise InvalidInput("整改情况须为：已整改或未整改")
     finding = document.findings.select_for_update().filter(pk=finding_id).first()

@@ -27,11 +27,14 @@ def orgs(db):
         "city": city,
         "edu": make(code="CSJY", name="春城市教育局", kind="drafting", number_prefix="春教规", parent=city),
         "market": make(code="CSSJ", name="春城市市场监督管理局", kind="drafting", number_prefix="春市监规", parent=city),
-        "justice": make(code="CSSFJ", name="春城市司法局", kind="justice", parent=city, opinion_prefix="春司审"),
+        # a bureau without sign-off (R15 off: reviewers' opinions issue at once, as in v1);
+        # tests of the review desk switch it on
+        "justice": make(code="CSSFJ", name="春城市司法局", kind="justice", parent=city, opinion_prefix="春司审",
+                        signoff_required=False),
         "audit": make(code="CSSJJ", name="春城市审计局", kind="audit", parent=city),
         "county": county,
         "county_edu": make(code="QSJY", name="青山县教育局", kind="drafting", number_prefix="青教规", parent=county),
-        "county_justice": make(code="QSSFJ", name="青山县司法局", kind="justice", parent=county),
+        "county_justice": make(code="QSSFJ", name="青山县司法局", kind="justice", parent=county, signoff_required=False),
         "county_audit": make(code="QSSJJ", name="青山县审计局", kind="audit", parent=county),
     }
 
@@ -69,6 +72,8 @@ def client_for(users):
 
 
 STEPS = ["drafting", "submitted", "approved", "registered", "published"]
+# R5: approving on the day of submission is early; the fixtures say why, as a clerk would.
+URGENT = "市政府常务会议即将审议，需提前出具审核意见"
 
 
 @pytest.fixture
@@ -85,7 +90,10 @@ def make_document(users, orgs):
                                                     drafting_notes="依据《中华人民共和国教育法》第十条制定。",
                                                     exemption_reason="" if not affects_rights else "应急，经批准不公开")
             elif step == "approved":
-                services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="经审核，合法。")
+                if kind in ("major_decision", "contract"):  # R16: a legal adviser's opinion first
+                    give_adviser_opinion(doc, orgs)
+                services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="经审核，合法。",
+                                          urgent_reason=URGENT)
             elif step == "registered":
                 registry.document_register(actor=users["registrar"], document_id=doc.pk,
                                            meeting="市政府第12次常务会议", deliberated_on=today())
@@ -94,6 +102,16 @@ def make_document(users, orgs):
         return Document.objects.get(pk=doc.pk)
 
     return make
+
+
+def give_adviser_opinion(doc, orgs):
+    """R16, through the services: a head of the bureau invites an adviser, who answers."""
+    head, _ = User.objects.get_or_create(username="head", defaults={"organisation": orgs["justice"],
+                                                                     "role": "review_head"})
+    firm, _ = Organisation.objects.get_or_create(code="CSLS", defaults={"name": "春城明法律师事务所", "kind": "law_firm"})
+    adviser, _ = User.objects.get_or_create(username="adviser", defaults={"organisation": firm, "role": "adviser"})
+    services.document_invite_adviser(actor=head, document_id=doc.pk, adviser="adviser")
+    services.document_give_adviser_opinion(actor=adviser, document_id=doc.pk, opinion="经审查，未发现法律风险。")
 
 
 def snapshot(document_id):

@@ -43,6 +43,8 @@ def test_v2_migrations_carry_the_data():
         ("document_number", city.pk, 2026, 41)]
     parents = dict(new.get_model("accounts", "Organisation").objects.values_list("code", "parent_id"))
     assert parents == {"CSZF": None, "CSJY": city.pk, "CSSFJ": city.pk, "CSSJJ": city.pk}
+    # the bureau keeps working as in v1 (no heads yet): no sign-off until it is switched on
+    assert not new.get_model("accounts", "Organisation").objects.get(code="CSSFJ").signoff_required
 
     # ... and the running code reads them as before
     from accounts.jurisdiction import Jurisdiction

@@ -63,6 +63,8 @@ FindingFormSet = forms.formset_factory(FindingForm, extra=2)
 
 class ApproveForm(forms.Form):
     opinion = forms.CharField(label=_("Written review opinion"), widget=TEXT)
+    urgent_reason = forms.CharField(label="紧急审核理由（审核不足法定最短时间时填写）", required=False, widget=TEXT,
+                                    max_length=2000)
 
 
 class ReturnForRevisionForm(forms.Form):

@@ -63,8 +63,11 @@ def place_under_the_only_government(apps, schema_editor):
     """Existing data keeps working (R14): where the database holds exactly one government, every
     other organisation without a parent is placed under it, so that the defaults resolve as
     before (that government's only justice bureau reviews every issuer; each issuer is its own
-    registry office; the overseers see everything of that government)."""
+    registry office; the overseers see everything of that government). Existing review bodies
+    keep working without sign-off (R15), as in v1, until a head is appointed and it is switched
+    on; bodies added from now on have it on."""
     Organisation = apps.get_model("accounts", "Organisation")
+    Organisation.objects.update(signoff_required=False)
     governments = list(Organisation.objects.filter(kind="office").values_list("pk", flat=True))
     if len(governments) != 1:
         return

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from review import selectors
-from review.models import Document
+from review.models import Document, ReviewRound
 
 
 class DocumentFilter(django_filters.FilterSet):
@@ -13,10 +13,21 @@ class DocumentFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(method="filter_year", min_value=1900, max_value=9999)
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     q = django_filters.CharFilter(method="filter_q", max_length=100)
+    handler = django_filters.CharFilter(method="filter_handler", max_length=150,
+                                        help_text="承办人: a username, or me (R15)")
 
     class Meta:
         model = Document
-        fields = ["state", "kind", "issuer", "drafting_org", "year", "overdue", "q"]
+        fields = ["state", "kind", "issuer", "drafting_org", "year", "overdue", "q", "handler"]
+
+    def filter_handler(self, queryset, name, value):
+        """Documents whose open round is handled by this user (``me``: the caller)."""
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            rounds = ReviewRound.objects.filter(outcome="", handler_id=getattr(user, "pk", None))
+        else:
+            rounds = ReviewRound.objects.filter(outcome="", handler__username=value)
+        return queryset.filter(pk__in=rounds.values("document_id"))
 
     def filter_year(self, queryset, name, value):
         """The publication year of a published document, else the year it was created."""

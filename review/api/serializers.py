@@ -3,6 +3,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from accounts.models import Organisation
+from review import selectors
 from review.models import Document, History, PublicComment, ReviewFinding, ReviewRound, Version
 from core.clock import today
 from core.calendar import Calendar
@@ -22,6 +23,13 @@ class OrgCodeField(serializers.SlugRelatedField):
     }
 
 
+class OpinionBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    outcome = serializers.CharField()
+    signed_on = serializers.DateField()
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_version.body", read_only=True, default="")
     version = serializers.IntegerField(source="current_version.number", read_only=True, default=None, allow_null=True)
@@ -34,6 +42,10 @@ class DocumentSerializer(serializers.ModelSerializer):
     review_working_days_left = serializers.SerializerMethodField()
     filing_due_on = serializers.DateField(read_only=True, allow_null=True)
     filed_on_time = serializers.BooleanField(read_only=True, allow_null=True)
+    handler = serializers.CharField(read_only=True, allow_null=True, help_text="承办人 (username) of the open round")
+    review_paused_on = serializers.DateField(read_only=True, allow_null=True,
+                                             help_text="R5: the open round is paused for missing materials since")
+    opinions = OpinionBriefSerializer(many=True, read_only=True)
 
     class Meta:
         model = Document
@@ -47,7 +59,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "publication_channel", "published_on", "effective_from", "expires_on",
             "filing_due_on", "filed_with", "filed_on", "filed_on_time", "filing_reference",
             "evaluation_due_on", "closing_reason", "repeal_decision_ref",
-            "created_at", "updated_at",
+            "created_at", "updated_at", "handler", "review_paused_on", "opinions",
         ]
         read_only_fields = fields
 
@@ -79,8 +91,18 @@ class DocumentSerializer(serializers.ModelSerializer):
             precheck_findings=self.get_precheck_findings(document),
             review_working_days_left=self.get_review_working_days_left(document),
             filed_on_time=document.filed_on_time,
+            **self.desk(document),
         )
         return {name: out[name] for name in self.Meta.fields}
+
+    def desk(self, document) -> dict:
+        """The review desk's fields (R5, R15): a list annotates them (selectors.with_desk), a
+        detail reads them here."""
+        if not hasattr(document, "desk"):
+            document.desk = selectors.desk_of(document)
+        handler, paused_on, opinions = document.desk
+        return {"handler": handler, "review_paused_on": paused_on.isoformat() if paused_on else None,
+                "opinions": opinions}
 
     def get_precheck_findings(self, document) -> int | None:
         """How many R1 suspects the pre-check found in the current text."""
@@ -148,11 +170,13 @@ class FindingSerializer(serializers.Serializer):
 class ReviewRoundSerializer(serializers.ModelSerializer):
     version = serializers.IntegerField(source="version.number", read_only=True)
     reviewer = serializers.CharField(source="reviewer.username", default=None, read_only=True, allow_null=True)
+    handler = serializers.CharField(source="handler.username", default=None, read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewRound
         fields = ["round_no", "version", "submitted_at", "due_on", "due_provisional", "outcome",
-                  "opinion", "findings", "reviewer", "decided_at"]
+                  "opinion", "findings", "reviewer", "decided_at", "handler", "paused_on", "days_left_at_pause",
+                  "pauses", "extended_by", "extension_reason", "urgent_reason"]
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -207,12 +231,97 @@ class SubmitForReviewInput(serializers.Serializer):
 
 
 class ApproveInput(serializers.Serializer):
-    opinion = serializers.CharField(max_length=TEXT_MAX)
-    findings = FindingSerializer(many=True, required=False, default=list)
+    opinion = serializers.CharField(max_length=TEXT_MAX, help_text="审核意见（结论）")
+    findings = FindingSerializer(many=True, required=False, default=list, max_length=200,
+                                 help_text="具体修改意见")
+    urgent_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
+                                          help_text="R5: why the opinion comes before the minimum review time")
+    basis = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="",
+                                  help_text="审核依据")
+    content = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="",
+                                    help_text="审核内容")
 
 
-class ReturnForRevisionInput(ApproveInput):
+class ReturnForRevisionInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[(o.value, o.label) for o in ReviewRound.RETURN_OUTCOMES])
+    opinion = serializers.CharField(max_length=TEXT_MAX)
+    findings = FindingSerializer(many=True, required=False, default=list, max_length=200)
+    basis = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    content = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class DraftedOpinionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class AwaitingSignoffSerializer(serializers.Serializer):
+    """202: the handler's opinion awaits a head's signature (R15); the document is unchanged."""
+
+    state = serializers.CharField()
+    opinion = DraftedOpinionSerializer()
+
+
+class SignOpinionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=[("sign", "签发"), ("send_back", "退回修改")])
+    note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class AssignInput(serializers.Serializer):
+    handler = serializers.CharField(max_length=150, help_text="承办人 username")
+
+
+class ExtendReviewInput(serializers.Serializer):
+    working_days = serializers.IntegerField(min_value=1, max_value=settings.RULE_R5_EXTENSION_MAX_WORKING_DAYS)
+    reason = serializers.CharField(max_length=TEXT_MAX)
+
+
+class InviteAdviserInput(serializers.Serializer):
+    adviser = serializers.CharField(max_length=150)
+
+
+class AdviserOpinionInput(serializers.Serializer):
+    opinion = serializers.CharField(max_length=TEXT_MAX)
+
+
+class AdviserOpinionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    adviser = serializers.CharField(source="adviser.username")
+    invited_at = serializers.DateTimeField()
+    opinion = serializers.CharField()
+    answered_at = serializers.DateTimeField(allow_null=True)
+
+
+class OpinionSerializer(serializers.Serializer):
+    """审核意见书 (DESIGN §4): the letter with its sections."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField(allow_null=True)
+    status = serializers.CharField()
+    document = serializers.IntegerField(source="document_id")
+    title = serializers.CharField(source="document.title")
+    kind = serializers.CharField(source="document.kind")
+    review_body = serializers.CharField(source="review_body.name")
+    outcome = serializers.CharField()
+    outcome_display = serializers.CharField(source="get_outcome_display")
+    basis = serializers.CharField()
+    content = serializers.CharField()
+    conclusion = serializers.CharField()
+    changes = serializers.SerializerMethodField(help_text="具体修改意见")
+    urgent_reason = serializers.CharField()
+    adviser_opinions = serializers.SerializerMethodField()
+    handler = serializers.CharField(source="drafted_by.username")
+    signed_by = serializers.CharField(source="signed_by.username", default=None, allow_null=True)
+    signed_on = serializers.DateField(allow_null=True)
+    send_back_note = serializers.CharField()
+
+    def get_changes(self, opinion) -> list[dict]:
+        return [{"article": f.get("article", ""), "passage": f.get("passage", ""), "basis": f.get("basis", ""),
+                 "required_change": f.get("required_change", "")} for f in opinion.findings or []]
+
+    def get_adviser_opinions(self, opinion) -> list[dict]:
+        return [{"adviser": i.adviser.username, "opinion": i.opinion, "answered_at": i.answered_at}
+                for i in opinion.review_round.adviser_invitations.all() if i.answered_at]
 
 
 class ReasonInput(serializers.Serializer):

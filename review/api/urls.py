@@ -1,8 +1,14 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from review.api import opinions
 from review.api.views import DocumentViewSet
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("documents", DocumentViewSet, basename="document")
-urlpatterns = router.urls
+urlpatterns = router.urls + [
+    path("opinions/", opinions.OpinionList.as_view(), name="opinion-list"),
+    path("opinions/<int:pk>/", opinions.OpinionDetail.as_view(), name="opinion-detail"),
+    path("opinions/<int:pk>/docx/", opinions.opinion_docx, name="opinion-docx"),
+]

@@ -25,8 +25,21 @@ def act(request, pk, input_serializer, service, **extra):
     """Validate the body (400), call the service (403/404/409), answer with the document."""
     data = input_serializer(data=request.data)
     data.is_valid(raise_exception=True)
-    document = service(actor=request.user, document_id=pk, **data.validated_data, **extra)
-    document = permissions.access_document(request.user, document.pk)
+    service(actor=request.user, document_id=pk, **data.validated_data, **extra)
+    document = permissions.access_document(request.user, pk)
+    return Response(s.DocumentSerializer(document).data)
+
+
+def conclude(request, pk, input_serializer, service):
+    """approve / return-for-revision (R15): 200 with the document when the opinion was issued
+    (or a materials notice sent), 202 while it awaits a head's signature."""
+    data = input_serializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    opinion = service(actor=request.user, document_id=pk, **data.validated_data)
+    document = permissions.access_document(request.user, pk)
+    if opinion is not None and opinion.status == opinion.Status.AWAITING_SIGNOFF:
+        return Response({"state": document.state, "opinion": {"id": opinion.pk, "status": opinion.status}},
+                        status=202)
     return Response(s.DocumentSerializer(document).data)
 
 
@@ -54,7 +67,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def list(self, request):
         rows = self.paginate_queryset(selectors.as_rows(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(
-            self.get_serializer([selectors.DocumentRow(row) for row in rows], many=True).data)
+            self.get_serializer(selectors.document_rows(rows), many=True).data)
 
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(self.get_object()).data)
@@ -176,15 +189,54 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def submit_for_review(self, request, pk=None):
         return act(request, pk, s.SubmitForReviewInput, services.document_submit_for_review)
 
-    @extend_schema(request=s.ApproveInput, responses=s.DocumentSerializer)
+    @extend_schema(request=s.ApproveInput, responses={200: s.DocumentSerializer, 202: s.AwaitingSignoffSerializer})
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return act(request, pk, s.ApproveInput, services.document_approve)
+        return conclude(request, pk, s.ApproveInput, services.document_approve)
 
-    @extend_schema(request=s.ReturnForRevisionInput, responses=s.DocumentSerializer)
+    @extend_schema(request=s.ReturnForRevisionInput,
+                   responses={200: s.DocumentSerializer, 202: s.AwaitingSignoffSerializer})
     @action(detail=True, methods=["post"], url_path="return-for-revision")
     def return_for_revision(self, request, pk=None):
-        return act(request, pk, s.ReturnForRevisionInput, services.document_return_for_revision)
+        return conclude(request, pk, s.ReturnForRevisionInput, services.document_return_for_revision)
+
+    @extend_schema(request=s.SignOpinionInput, responses=s.DocumentSerializer)
+    @action(detail=True, methods=["post"], url_path="sign-opinion")
+    def sign_opinion(self, request, pk=None):
+        """签发 or 退回 the handler's opinion (review head, R15)."""
+        return act(request, pk, s.SignOpinionInput, services.document_sign_opinion)
+
+    @extend_schema(request=s.AssignInput, responses=s.DocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """分配承办人 (review head, R15)."""
+        return act(request, pk, s.AssignInput, services.document_assign)
+
+    @extend_schema(request=s.ExtendReviewInput, responses=s.DocumentSerializer)
+    @action(detail=True, methods=["post"], url_path="extend-review")
+    def extend_review(self, request, pk=None):
+        """延长审核期限 once per round (review head, R5)."""
+        return act(request, pk, s.ExtendReviewInput, services.document_extend_review)
+
+    @extend_schema(request=s.InviteAdviserInput, responses=s.DocumentSerializer)
+    @action(detail=True, methods=["post"], url_path="invite-adviser")
+    def invite_adviser(self, request, pk=None):
+        """邀请法律顾问 (review head, R16)."""
+        return act(request, pk, s.InviteAdviserInput, services.document_invite_adviser)
+
+    @extend_schema(methods=["GET"], responses=s.AdviserOpinionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.AdviserOpinionInput, responses={201: s.AdviserOpinionSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="adviser-opinions", pagination_class=None)
+    def adviser_opinions(self, request, pk=None):
+        """法律顾问意见 (R16): the invited adviser writes; staff who see the document read."""
+        if request.method == "POST":
+            data = s.AdviserOpinionInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            invitation = services.document_give_adviser_opinion(actor=request.user, document_id=pk,
+                                                                **data.validated_data)
+            return Response(s.AdviserOpinionSerializer(invitation).data, status=201)
+        rows = self.get_object().adviser_invitations.select_related("adviser").order_by("invited_at", "id")
+        return Response(s.AdviserOpinionSerializer(rows, many=True).data)
 
     @extend_schema(request=s.ReasonInput, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])

@@ -124,6 +124,7 @@ def test_draft_to_published_through_the_pages(open_as, live_server, users, orgs,
     shot(reviewer, "reviewer-home")
     reviewer.click("text=春城市校外培训机构管理办法")
     reviewer.fill("#id_approve-opinion", "经审核，该文件合法。")
+    reviewer.fill("#id_approve-urgent_reason", "市政府常务会议即将审议")  # R5: earlier than 5 working days
     reviewer.click("#act-approve button[type=submit]")
     reviewer.wait_for_selector("text=已完成：审核通过（合法）")
     assert reviewer.inner_text("#doc-state") == "待登记公布"

@@ -73,7 +73,7 @@ def test_comment_period_closed_goes_to_the_drafting_departments_drafters(users, 
 def test_approval_ends_review_reminders_and_plans_registration_pending(users, orgs, freeze_today):
     freeze_today(D(2025, 9, 26))
     doc = submit(users, new_doc(users, orgs))
-    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法")
+    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急需")
     # more than 5 working days: 28, 29, 30 Sep, 9, 10 Oct → reminded on the 6th, Sat 11 Oct (调休)
     assert plan_of(doc) == [("registration_pending", D(2025, 10, 11), "registrar")]
     registry.document_register(actor=users["registrar"], document_id=doc.pk, meeting="常务会议",
@@ -110,7 +110,7 @@ def test_return_and_withdraw_cancel_unsent_review_reminders_but_keep_what_was_se
 def test_publication_plans_filing_and_validity_and_filing_cancels(users, orgs, freeze_today):
     freeze_today(D(2025, 9, 26))
     doc = submit(users, new_doc(users, orgs, validity_years=5))
-    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法")
+    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急需")
     registry.document_register(actor=users["registrar"], document_id=doc.pk, meeting="常务会议",
                                deliberated_on=D(2025, 9, 26))
     freeze_today(D(2025, 10, 15))
@@ -129,7 +129,7 @@ def test_publication_plans_filing_and_validity_and_filing_cancels(users, orgs, f
 def test_publication_without_validity_plans_the_five_yearly_evaluation(users, orgs, freeze_today):
     freeze_today(D(2025, 10, 15))
     doc = submit(users, new_doc(users, orgs, validity_years=None))
-    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法")
+    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急需")
     registry.document_register(actor=users["registrar"], document_id=doc.pk, meeting="常务会议",
                                deliberated_on=D(2025, 10, 15))
     registry.document_publish(actor=users["registrar"], document_id=doc.pk, channel="gazette",

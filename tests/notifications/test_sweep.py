@@ -72,7 +72,7 @@ def test_overdue_review_is_reminded_once_per_working_day_until_decided(users, or
     assert Reminder.objects.filter(document=doc, recipient=reviewer, sent_at__isnull=True).get().due_on == D(2025, 10, 28)
 
     freeze_today(D(2025, 10, 27))
-    services.document_approve(actor=reviewer, document_id=doc.pk, opinion="合法")
+    services.document_approve(actor=reviewer, document_id=doc.pk, opinion="合法", urgent_reason="急需")
     run_sweep(today=D(2025, 10, 28))
     assert overdue_days() == [D(2025, 10, 24), D(2025, 10, 27)]  # decided: the repetition stops
 

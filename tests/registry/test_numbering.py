@@ -63,7 +63,7 @@ def test_an_issuer_without_prefix_cannot_number(orgs, users, make_document, clie
     doc = services.document_create(actor=users["drafter"], title="办法", body="第一条 正文。", issuer=edu,
                                    affects_rights=False)
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
-    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法")
+    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急需")
     r = client_for("registrar").post(f"/api/documents/{doc.pk}/register/",
                                      {"meeting": "会议", "deliberated_on": today().isoformat()}, format="json")
     assert r.status_code == 409 and r.json()["error"]["code"] == "no_number_prefix"

@@ -19,7 +19,7 @@ def test_two_reviewers_approve_and_return_at_once_twenty_times(users, make_docum
         one.force_authenticate(users["reviewer"])
         two.force_authenticate(users["reviewer2"])
         responses = run_at_once(
-            lambda: one.post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"}, format="json"),
+            lambda: one.post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法", "urgent_reason": "急需"}, format="json"),
             lambda: two.post(f"/api/documents/{doc.pk}/return-for-revision/",
                              {"outcome": "unlawful", "opinion": "不合法"}, format="json"),
         )

@@ -67,12 +67,12 @@ def test_finding_raised_text_changed_finding_resolved_approval_allowed(client_fo
     reviewer = client_for("reviewer")
     findings = reviewer.get(f"/api/documents/{doc.pk}/findings/").json()
     assert [(f["article"], f["status"], f["passage_changed"]) for f in findings] == [("第五条", "open", True)]
-    r = post(reviewer, f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"})
+    r = post(reviewer, f"/api/documents/{doc.pk}/approve/", {"opinion": "合法", "urgent_reason": "急需"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "unresolved_findings"
     r = post(reviewer, f"/api/documents/{doc.pk}/findings/{findings[0]['id']}/resolve/", {"status": "resolved",
                                                                                          "note": "已删除罚款"})
     assert r.status_code == 200 and r.json()["status"] == "resolved" and r.json()["resolved_by"] == "reviewer"
-    r = post(reviewer, f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"})
+    r = post(reviewer, f"/api/documents/{doc.pk}/approve/", {"opinion": "合法", "urgent_reason": "急需"})
     assert r.status_code == 200 and r.json()["state"] == "registration"
 
 
@@ -84,7 +84,7 @@ def test_unchanged_text_with_an_unresolved_finding_cannot_be_approved(client_for
     assert finding["passage_changed"] is False
     post(reviewer, f"/api/documents/{doc.pk}/findings/{finding['id']}/resolve/", {"status": "not_resolved",
                                                                                  "note": "未修改"})
-    r = post(reviewer, f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"})
+    r = post(reviewer, f"/api/documents/{doc.pk}/approve/", {"opinion": "合法", "urgent_reason": "急需"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "unresolved_findings"
     assert Document.objects.get(pk=doc.pk).state == "legality_review"
     # Only reviewers confirm, and only findings of an earlier round.
@@ -152,7 +152,7 @@ def test_the_public_disposition_report_names_no_one(client_for, commented, users
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
     anon = client_for(None)
     assert anon.get(f"/api/public/documents/{doc.pk}/comment-report/").status_code == 404  # not yet published
-    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法")
+    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急需")
     registry.document_register(actor=users["registrar"], document_id=doc.pk, meeting="常务会议", deliberated_on=today())
     registry.document_publish(actor=users["registrar"], document_id=doc.pk, channel="website")
     report = anon.get(f"/api/public/documents/{doc.pk}/comment-report/").json()

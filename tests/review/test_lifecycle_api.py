@@ -49,7 +49,7 @@ def test_draft_to_published_through_the_api(client_for, users):
     assert body["state"] == "legality_review"
     assert body["review_due_at"] == add_working_days(today(), 15).date.isoformat()
 
-    r = post(reviewer, doc["id"], "approve", {"opinion": "经审核，合法。"})
+    r = post(reviewer, doc["id"], "approve", {"opinion": "经审核，合法。", "urgent_reason": "常务会议即将审议"})
     assert r.status_code == 200 and r.json()["state"] == "registration"
 
     r = post(registrar, doc["id"], "publish", {"channel": "website"})
@@ -73,7 +73,9 @@ def test_draft_to_published_through_the_api(client_for, users):
     assert [h["action"] for h in history] == [
         "create", "edit", "open_public_comment", "dispose_comment", "submit_for_review", "approve", "register",
         "publish", "file_record"]
-    assert history[5]["actor"] == "reviewer" and history[5]["opinion"] == "经审核，合法。"
+    # the opinion was issued at once (a bureau without sign-off), as a numbered letter (R15)
+    assert history[5]["actor"] == "reviewer" and history[5]["opinion"] == (
+        f"经审核，合法。（审核意见书春司审〔{today().year}〕1号，签发人：reviewer）")
 
     public = anon.get("/api/public/documents/").json()
     assert [d["number"] for d in public["results"]] == [published["number"]]
@@ -83,7 +85,7 @@ def test_draft_to_published_through_the_api(client_for, users):
 TRANSITIONS = {
     "open-public-comment": ("drafter", lambda: {"closes_on": add_working_days(today(), 8).date.isoformat()}, "drafting"),
     "submit-for-review": ("drafter", lambda: {"drafting_notes": "依据教育法"}, "drafting"),
-    "approve": ("reviewer", lambda: {"opinion": "合法"}, "submitted"),
+    "approve": ("reviewer", lambda: {"opinion": "合法", "urgent_reason": "急需"}, "submitted"),
     "return-for-revision": ("reviewer", lambda: {"outcome": "unlawful", "opinion": "第三条设定罚款，不合法"}, "submitted"),
     "register": ("registrar", lambda: {"meeting": "常务会议", "deliberated_on": today().isoformat()}, "approved"),
     "publish": ("registrar", lambda: {"channel": "website"}, "registered"),
@@ -166,9 +168,9 @@ def test_opinion_is_required_to_return(client_for, make_document):
 
 
 def test_other_kinds_end_reviewed_without_a_number(client_for, make_document):
-    """R13: a major decision gets an opinion, never a number."""
-    doc = make_document("submitted", kind="major_decision")
-    r = post(client_for("reviewer"), doc.pk, "approve", {"opinion": "合法"})
+    """R13: an important document gets an opinion, never a number."""
+    doc = make_document("submitted", kind="important_document")
+    r = post(client_for("reviewer"), doc.pk, "approve", {"opinion": "合法", "urgent_reason": "急需"})
     assert r.status_code == 200 and r.json()["state"] == "reviewed"
     r = post(client_for("registrar"), doc.pk, "register", {"meeting": "会", "deliberated_on": today().isoformat()})
     assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_transition"

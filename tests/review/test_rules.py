@@ -145,14 +145,14 @@ def test_r4_a_period_without_comments_says_so(users, orgs, freeze_today):
 
 
 # --- R5: the review clock --------------------------------------------------------------------
-def test_r5_due_in_fifteen_working_days_and_a_new_round_on_resubmission(users, orgs, freeze_today):
+def test_r5_due_in_fifteen_working_days_and_a_new_round_after_an_opinion(users, orgs, freeze_today):
     freeze_today(dt.date(2026, 9, 24))  # National Day week ahead: 10-01..10-07 off, Saturday 10-10 worked
     doc = draft(users, orgs, affects_rights=False)
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
     doc = Document.objects.get(pk=doc.pk)
     assert doc.review_due_at == dt.date(2026, 10, 22) and not doc.review_due_provisional
     services.document_return_for_revision(actor=users["reviewer"], document_id=doc.pk,
-                                          outcome="materials_missing", opinion="缺少制定依据文本")
+                                          outcome="unlawful", opinion="第三条缺乏上位法依据")
     freeze_today(dt.date(2026, 12, 18))
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="补充依据")
     doc = Document.objects.get(pk=doc.pk)

@@ -14,20 +14,22 @@ from django.urls import URLPattern, get_resolver
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
+from accounts.models import Organisation, User
 from notifications.models import InboxMessage
 from review import services
 from review.models import Document, PublicComment
 from core.clock import today
 from core.calendar import add_working_days
 
-ROLES = ["anon", "drafter", "other_drafter", "reviewer", "registrar", "auditor"]
+ROLES = ["anon", "drafter", "other_drafter", "reviewer", "registrar", "auditor", "head"]
 # R14: the same role, in the county's organisations.
 WRONG_ORG = {"drafter": "county_drafter", "reviewer": "county_reviewer", "registrar": "county_registrar",
-             "auditor": "county_auditor"}
+             "auditor": "county_auditor", "head": "county_head"}
 
 
-def expect(anon, drafter, other, reviewer, registrar, auditor):
-    return dict(zip(ROLES, (anon, drafter, other, reviewer, registrar, auditor)))
+def expect(anon, drafter, other, reviewer, registrar, auditor, head=None):
+    """Expected status per role; a review head (审核负责人) gets what a reviewer gets unless said."""
+    return dict(zip(ROLES, (anon, drafter, other, reviewer, registrar, auditor, reviewer if head is None else head)))
 
 
 STAFF_ALL = expect(401, 200, 200, 200, 200, 200)
@@ -38,6 +40,7 @@ REGISTRAR_ACT = expect(401, 403, 404, 403, 200, 403)         # on an approved do
 REGISTRY_READ = expect(401, 403, 403, 403, 200, 200)
 AUDITOR_READ = expect(401, 403, 403, 403, 403, 200)
 PUBLIC = expect(200, 200, 200, 200, 200, 200)
+HEAD_ACT = expect(401, 403, 404, 403, 404, 403, 200)             # a review head's act on a round
 
 TODAY = lambda: today().isoformat()  # noqa: E731
 
@@ -58,7 +61,7 @@ API = {
     ("POST", "/api/documents/{id}/close-public-comment/"): ("comment_closed", lambda w: {}, DRAFTER_ACT),
     ("POST", "/api/documents/{id}/submit-for-review/"): ("drafting", lambda w: {"drafting_notes": "依据"}, DRAFTER_ACT),
     ("POST", "/api/documents/{id}/withdraw/"): ("drafting", lambda w: {"reason": "调整"}, DRAFTER_ACT),
-    ("POST", "/api/documents/{id}/approve/"): ("submitted", lambda w: {"opinion": "合法"}, REVIEWER_ACT),
+    ("POST", "/api/documents/{id}/approve/"): ("submitted", lambda w: {"opinion": "合法", "urgent_reason": "急需"}, REVIEWER_ACT),
     ("POST", "/api/documents/{id}/return-for-revision/"): (
         "submitted", lambda w: {"outcome": "unlawful", "opinion": "不合法"}, REVIEWER_ACT),
     ("POST", "/api/documents/{id}/findings/{finding_id}/resolve/"): (
@@ -89,6 +92,18 @@ API = {
     ("GET", "/api/audit/events/"): ("published", None, AUDITOR_READ),
     ("GET", "/api/stats/annual/"): ("published", None, AUDITOR_READ),
     ("POST", "/api/auth/token/"): ("none", lambda w: {"username": "drafter", "password": "pw-12345"}, PUBLIC),
+    # the review desk (R5, R15, R16)
+    ("POST", "/api/documents/{id}/assign/"): ("submitted", lambda w: {"handler": "reviewer"}, HEAD_ACT),
+    ("POST", "/api/documents/{id}/extend-review/"): (
+        "submitted", lambda w: {"working_days": 5, "reason": "案情复杂"}, HEAD_ACT),
+    ("POST", "/api/documents/{id}/invite-adviser/"): ("submitted", lambda w: {"adviser": "adviser"}, HEAD_ACT),
+    ("POST", "/api/documents/{id}/sign-opinion/"): ("awaiting", lambda w: {"decision": "sign"}, HEAD_ACT),
+    ("GET", "/api/documents/{id}/adviser-opinions/"): ("invited", None, expect(401, 200, 404, 200, 404, 200)),
+    ("POST", "/api/documents/{id}/adviser-opinions/"): (
+        "invited", lambda w: {"opinion": "无法律风险"}, expect(401, 403, 404, 403, 404, 403, 403)),
+    ("GET", "/api/opinions/"): ("approved", None, STAFF_ALL),
+    ("GET", "/api/opinions/{id}/"): ("approved", None, expect(401, 200, 404, 200, 200, 200)),
+    ("GET", "/api/opinions/{id}/docx/"): ("approved", None, expect(401, 404, 404, 404, 404, 404)),
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page
@@ -101,7 +116,8 @@ PAGES = {
     "web:document-create": ("none", None, expect(LOGIN, 200, 200, 403, 403, 403)),
     "web:document": ("drafting", None, expect(LOGIN, 200, 404, 404, 404, 200)),
     "web:document-edit": ("drafting", None, expect(LOGIN, 200, 404, 404, 404, 403)),
-    "web:document-act": ("submitted", {"approve-opinion": "合法"}, expect(LOGIN, 403, 404, 302, 404, 403)),
+    "web:document-act": ("submitted", {"approve-opinion": "合法", "approve-urgent_reason": "急需"},
+                         expect(LOGIN, 403, 404, 302, 404, 403)),
     "web:comment-dispose": ("commented", {"disposition": "adopted"}, expect(LOGIN, 302, 404, 404, 404, 403)),
     "web:finding-resolve": ("resubmitted", {"status": "resolved"}, expect(LOGIN, 403, 404, 302, 404, 403)),
     "web:evaluation-record": ("published", {"outcome": "continue", "evaluated_on": "TODAY"},
@@ -140,6 +156,18 @@ def test_every_page_is_in_the_table():
 
 
 @pytest.fixture
+def users(users, orgs):
+    """The city's review head and a legal adviser join the table (and the county's head)."""
+    make = User.objects.create_user
+    users["head"] = make(username="head", password="pw-12345", organisation=orgs["justice"], role="review_head")
+    users["county_head"] = make(username="county_head", password="pw-12345", organisation=orgs["county_justice"],
+                                role="review_head")
+    firm = Organisation.objects.create(code="CSLS", name="春城明法律师事务所", kind="law_firm")
+    users["adviser"] = make(username="adviser", password="pw-12345", organisation=firm, role="adviser")
+    return users
+
+
+@pytest.fixture
 def world(make_document, users, orgs, freeze_today):
     def build(kind):
         w = {}
@@ -162,6 +190,16 @@ def world(make_document, users, orgs, freeze_today):
                                                   opinion="不合法", findings=[{"article": "第二条"}])
             services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="已修改")
             w["doc"], w["finding"] = doc, doc.findings.get()
+        elif kind in ("awaiting", "invited"):
+            doc = make_document("submitted")
+            if kind == "awaiting":  # a bureau with sign-off: the handler's opinion waits for a head
+                orgs["justice"].signoff_required = True
+                orgs["justice"].save()
+                services.document_assign(actor=users["head"], document_id=doc.pk, handler="reviewer")
+                services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急需")
+            else:
+                services.document_invite_adviser(actor=users["head"], document_id=doc.pk, adviser="adviser")
+            w["doc"] = doc
         elif kind == "message":
             doc = make_document("drafting")
             w["doc"] = doc
@@ -177,6 +215,8 @@ def fill(path, w):
     path = path.replace("{finding_id}", str(w["finding"].pk) if "finding" in w else "0")
     if "/inbox/{id}" in path:
         return path.replace("{id}", str(w["message"].pk))
+    if "/opinions/{id}" in path:
+        return path.replace("{id}", str(doc.opinions.get().pk))
     return path.replace("{id}", str(doc.pk) if doc else "0")
 
 
@@ -190,8 +230,8 @@ def wrong_org_expectation(operation, role):
         return 403 if role == "drafter" else right  # may not draft in the city's name
     if path.startswith("/api/documents/{id}/"):
         return 404  # may not see the city's document
-    if path.startswith("/api/inbox/{id}/"):
-        return 404  # someone else's message
+    if path.startswith("/api/inbox/{id}/") or path.startswith("/api/opinions/{id}/"):
+        return 404  # someone else's message; the letter of a document it may not see
     return right  # lists and figures: 200 or 403 by role; their rows are checked elsewhere
 
 

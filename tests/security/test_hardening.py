@@ -101,7 +101,7 @@ def test_a_database_outage_is_a_503_in_the_error_format(users, monkeypatch, clie
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr("review.permissions.access_document", down)
-    r = client_for("reviewer").post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"}, format="json")
+    r = client_for("reviewer").post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法", "urgent_reason": "急需"}, format="json")
     assert r.status_code == 503 and r.json()["error"]["code"] == "service_unavailable" and r["Retry-After"]
     page_client = Client()
     page_client.force_login(users["reviewer"])

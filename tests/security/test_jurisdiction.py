@@ -27,7 +27,7 @@ def two_governments(users, orgs, make_document):
     doc = services.document_create(actor=users["county_drafter"], title="青山县乙办法", body=BODY,
                                    issuer=orgs["county"], affects_rights=False, validity_years=5)
     services.document_submit_for_review(actor=users["county_drafter"], document_id=doc.pk, drafting_notes="依据")
-    services.document_approve(actor=users["county_reviewer"], document_id=doc.pk, opinion="合法")
+    services.document_approve(actor=users["county_reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急需")
     registry.document_register(actor=users["county_registrar"], document_id=doc.pk, meeting="县政府常务会议",
                                deliberated_on=today())
     registry.document_publish(actor=users["county_registrar"], document_id=doc.pk, channel="website")
@@ -110,7 +110,7 @@ def test_a_drafter_drafts_only_for_its_department_or_its_government(users, orgs)
 
 def test_a_reviewer_of_another_body_cannot_approve(users, make_document):
     doc = make_document("submitted")
-    r = api(users, "county_reviewer").post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"}, format="json")
+    r = api(users, "county_reviewer").post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法", "urgent_reason": "急需"}, format="json")
     assert r.status_code == 404 and Document.objects.get(pk=doc.pk).state == "legality_review"
 
 
@@ -119,7 +119,7 @@ def test_a_review_head_acts_on_the_bodys_rounds(users, orgs, make_document):
     doc = make_document("submitted")
     client = APIClient()
     client.force_authenticate(head)
-    assert client.post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法"}, format="json").status_code == 200
+    assert client.post(f"/api/documents/{doc.pk}/approve/", {"opinion": "合法", "urgent_reason": "急需"}, format="json").status_code == 200
 
 
 def test_an_adviser_sees_nothing_uninvited(users, orgs, make_document):

@@ -63,6 +63,7 @@ class Command(BaseCommand):
             self.stdout.write("documents exist; not adding demo documents again")
             return
         drafter, reviewer = User.objects.get(username="drafter"), User.objects.get(username="reviewer")
+        head = User.objects.get(username="head")
         registrar = User.objects.get(username="registrar")
         city = Organisation.objects.get(code="CSZF")
 
@@ -76,11 +77,17 @@ class Command(BaseCommand):
         in_review = create("春城市教育收费公示办法", affects_rights=False, validity_years=5)
         services.document_submit_for_review(actor=drafter, document_id=in_review.pk,
                                             drafting_notes="依据《中华人民共和国教育法》制定。")
+        services.document_assign(actor=head, document_id=in_review.pk, handler="reviewer")
         published = create("春城市中小学校园安全管理规定", validity_years=5)
         services.document_submit_for_review(actor=drafter, document_id=published.pk,
                                             drafting_notes="依据《中小学幼儿园安全管理办法》制定。",
                                             exemption_reason="涉及校园安全应急处置，经批准不公开征求意见")
-        services.document_approve(actor=reviewer, document_id=published.pk, opinion="经审核，该文件合法。")
+        # The review desk (R15): the head assigns a handler, who drafts; the head signs.
+        services.document_assign(actor=head, document_id=published.pk, handler="reviewer")
+        services.document_approve(actor=reviewer, document_id=published.pk, opinion="经审核，该文件合法。",
+                                  basis="《中华人民共和国教育法》《中小学幼儿园安全管理办法》",
+                                  urgent_reason="市政府常务会议即将审议，需提前出具审核意见")
+        services.document_sign_opinion(actor=head, document_id=published.pk, decision="sign")
         registry.document_register(actor=registrar, document_id=published.pk, meeting="市政府第12次常务会议",
                                    deliberated_on=today())
         registry.document_publish(actor=registrar, document_id=published.pk, channel="website")
