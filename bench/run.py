@@ -130,7 +130,7 @@ def _service_worker(ids, queue):
         steps = [
             lambda: services.document_submit_for_review(actor=drafter, document_id=doc_id, drafting_notes="依据",
                                                         exemption_reason="基准测试"),
-            lambda: services.document_approve(actor=reviewer, document_id=doc_id, opinion="合法"),
+            lambda: services.document_approve(actor=reviewer, document_id=doc_id, opinion="合法", urgent_reason="基准测试"),
             lambda: registry.document_register(actor=registrar, document_id=doc_id, meeting="常务会议",
                                                deliberated_on=dt.date.today()),
             lambda: registry.document_publish(actor=registrar, document_id=doc_id, channel="website"),

@@ -43,7 +43,7 @@ def seed(dsn: str, documents: int, history: int, seed_value: int = 7) -> dict:
                        authtoken_token, accounts_user, accounts_organisation RESTART IDENTITY CASCADE""")
         # One city: its government (1) above the justice bureau, the overseer and 20 departments (R14).
         orgs = [(1, "CSZF", "春城市人民政府", "office", "春府规", "", "", None, "city", "", True),
-                (2, "CSSFJ", "春城市司法局", "justice", "", "", "", 1, "city", "春司审", True),
+                (2, "CSSFJ", "春城市司法局", "justice", "", "", "", 1, "city", "春司审", False),  # no sign-off: v1 acts
                 (3, "CSSJJ", "春城市审计局", "audit", "", "", "", 1, "city", "", True)]
         orgs += [(10 + i, f"D{i:02d}", f"春城市第{i}局", "drafting", f"春{i}规", "", "", 1, "city", "", True)
                  for i in range(20)]
