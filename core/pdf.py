@@ -1,0 +1,52 @@
+"""PDF copies of generated .docx files, by LibreOffice (``soffice --headless --convert-to pdf``).
+
+Pure (imports nothing of the project): bytes in, bytes out. Each conversion runs in its own
+temporary directory with its own LibreOffice profile (two conversions at once do not share a
+profile's lock), under a timeout; the process group is killed if it overruns.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+class PdfUnavailable(Exception):
+    """No renderer is installed here."""
+
+
+class PdfFailed(Exception):
+    """The renderer ran but made no PDF (timeout or error)."""
+
+
+def renderer(configured: str = "") -> str | None:
+    if configured:
+        return configured if os.path.exists(configured) else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def docx_to_pdf(data: bytes, *, timeout: float = 60, soffice: str = "") -> bytes:
+    program = renderer(soffice)
+    if program is None:
+        raise PdfUnavailable("soffice not installed")
+    with tempfile.TemporaryDirectory(prefix="gw-pdf-") as tmp:
+        source = Path(tmp) / "document.docx"
+        source.write_bytes(data)
+        profile = Path(tmp) / "profile"
+        command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                   "--nolockcheck", "--convert-to", "pdf", "--outdir", tmp, str(source)]
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                   cwd=tmp, start_new_session=True, env={**os.environ, "HOME": tmp})
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            raise PdfFailed(f"soffice took longer than {timeout} s")
+        target = Path(tmp) / "document.pdf"
+        if not target.exists() or target.stat().st_size == 0:
+            raise PdfFailed(f"soffice exited with {process.returncode} and wrote no PDF")
+        return target.read_bytes()
