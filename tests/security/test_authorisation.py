@@ -2,6 +2,7 @@
 over every operation of the OpenAPI schema and every page. An endpoint missing from the table
 fails the suite, so a new endpoint cannot ship without deciding who may use it."""
 import datetime as dt
+import shutil
 
 import pytest
 from django.test import Client
@@ -32,6 +33,14 @@ AUDITOR_READ = expect(401, 403, 403, 403, 403, 200)
 PUBLIC = expect(200, 200, 200, 200, 200, 200)
 
 TODAY = lambda: today().isoformat()  # noqa: E731
+
+
+def docx_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.docx_samples import simple_docx
+
+    return SimpleUploadedFile("新版本.docx", simple_docx("第一条 上传的新文本。", "第二条 本办法自公布之日起施行。"))
 
 # (method, schema path) → (the world it needs, request body, expected status per role)
 API = {
@@ -81,6 +90,14 @@ API = {
     ("GET", "/api/audit/events/"): ("published", None, AUDITOR_READ),
     ("GET", "/api/stats/annual/"): ("published", None, AUDITOR_READ),
     ("POST", "/api/auth/token/"): ("none", lambda w: {"username": "drafter", "password": "pw-12345"}, PUBLIC),
+    # (v2) documents as files; a multipart body is a dict holding a file
+    ("POST", "/api/documents/{id}/versions/"): ("drafting", lambda w: {"file": docx_upload()},
+                                               expect(401, 201, 404, 404, 404, 403)),
+    ("GET", "/api/documents/{id}/versions/{number}/file/"): ("uploaded", None, OWN_DRAFT_READ),
+    ("GET", "/api/documents/{id}/comparison/"): ("uploaded", None, OWN_DRAFT_READ),
+    ("GET", "/api/public/documents/{id}/docx/"): ("published", None, PUBLIC),
+    ("GET", "/api/public/documents/{id}/pdf/"): ("published", None, PUBLIC if shutil.which("soffice") else
+                                                 expect(404, 404, 404, 404, 404, 404)),
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page
@@ -130,10 +147,18 @@ def test_every_page_is_in_the_table():
 
 
 @pytest.fixture
-def world(make_document, users, orgs, freeze_today):
+def world(make_document, users, orgs, freeze_today, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
     def build(kind):
         w = {}
         if kind == "none":
+            return w
+        if kind == "uploaded":  # a draft whose version 2 came from a .docx
+            from review.files import version_upload
+
+            w["doc"] = make_document("drafting")
+            version_upload(actor=users["drafter"], document_id=w["doc"].pk, upload=docx_upload())
             return w
         if kind in ("drafting", "submitted", "approved", "registered", "published"):
             w["doc"] = make_document(kind)
@@ -165,6 +190,7 @@ def fill(path, w):
     doc = w.get("doc")
     path = path.replace("{comment_id}", str(w["comment"].pk) if "comment" in w else "0")
     path = path.replace("{finding_id}", str(w["finding"].pk) if "finding" in w else "0")
+    path = path.replace("{number}", "2")
     if "/inbox/{id}" in path:
         return path.replace("{id}", str(w["message"].pk))
     return path.replace("{id}", str(doc.pk) if doc else "0")
@@ -183,7 +209,9 @@ def test_api_authorisation(operation, role, users, world):
     if role != "anon":
         client.force_authenticate(users[role])
     url = fill(path, w) + ("?year=%d" % today().year if path.endswith("/annual/") else "")
-    response = getattr(client, method.lower())(url, body(w) if body else None, format="json")
+    data = body(w) if body else None
+    multipart = isinstance(data, dict) and any(hasattr(v, "read") for v in data.values())
+    response = getattr(client, method.lower())(url, data, format="multipart" if multipart else "json")
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
     if response.status_code >= 400:
         assert set(response.json()["error"]) >= {"code", "message"}
