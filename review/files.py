@@ -44,22 +44,44 @@ def too_large() -> InvalidInput:
 
 
 class LimitedUploadHandler(FileUploadHandler):
-    """Put first in ``request.upload_handlers``: stops reading a multipart body once a file passes
-    ``MAX_UPLOAD_MB`` (for a client that sent no Content-Length), so the rest is never stored."""
+    """Put first in ``request.upload_handlers``: stops keeping a multipart body once a file passes
+    ``MAX_UPLOAD_MB`` (for a client that sent no Content-Length), so the rest is never stored;
+    ``exceeded`` then says so (raising here would escape the CSRF check, which reads the form)."""
 
     def __init__(self, request=None):
         super().__init__(request)
         self.received = 0
+        self.exceeded = False
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
         if self.received > upload_limit():
-            raise too_large()
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)
         return raw_data
 
     def file_complete(self, file_size):
         self.received = 0
         return None
+
+
+def uploaded_file(request):
+    """``request.FILES["file"]`` read through a LimitedUploadHandler: 413 before the whole of a
+    too large body is read or stored (by its Content-Length, else while reading it)."""
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > upload_limit() + 64 * 1024:  # the multipart envelope around the file
+        raise too_large()
+    handler = next((h for h in request.upload_handlers if isinstance(h, LimitedUploadHandler)), None)
+    if handler is None:
+        handler = LimitedUploadHandler(request)
+        request.upload_handlers.insert(0, handler)
+    upload = request.FILES.get("file")
+    if handler.exceeded:
+        raise too_large()
+    return upload
 
 
 def clean_name(name: str) -> str:

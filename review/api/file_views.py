@@ -30,14 +30,7 @@ def upload_version(request, pk):
     """Checks who may upload and the declared size before the body is read (404/403/409/413)."""
     document = selectors.document_for(request.user, pk)
     files.check_may_upload(document, request.user)
-    try:
-        declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        declared = 0
-    if declared > files.upload_limit() + 64 * 1024:  # the multipart envelope around the file
-        raise files.too_large()
-    request._request.upload_handlers.insert(0, files.LimitedUploadHandler(request._request))
-    upload = request.FILES.get("file")
+    upload = files.uploaded_file(request)
     version = files.version_upload(actor=request.user, document_id=document.pk, upload=upload)
     data = VersionSerializer(version).data
     data["file"] = _file_dict(version.source_file)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import StopUpload
 
 from review import files
 from review.docx_text import extract_text
@@ -124,8 +125,9 @@ def test_the_service_bounds_what_it_reads(users, make_document, settings, media)
     assert refused.value.status == 413
     handler = files.LimitedUploadHandler()
     handler.receive_data_chunk(b"\0" * 2**19, 0)
-    with pytest.raises(files.InvalidInput):
+    with pytest.raises(StopUpload):
         handler.receive_data_chunk(b"\0" * (2**19 + 1), 2**19)
+    assert handler.exceeded
 
 
 def test_only_the_drafter_and_only_in_drafting(client_for, make_document, media):

@@ -120,6 +120,7 @@ PAGES = {
     "web:portal": ("published", None, PUBLIC),
     "web:public-document": ("published", None, PUBLIC),
     "web:consultation": ("commented", None, PUBLIC),
+    "web:version-upload": ("drafting", {"file": "DOCX"}, expect(LOGIN, 302, 403, 403, 403, 403)),
 }
 
 
@@ -245,7 +246,8 @@ def test_page_authorisation(name, role, users, world):
     if data is None:
         response = client.get(url)
     else:
-        response = client.post(url, {k: (TODAY() if v == "TODAY" else v) for k, v in data.items()})
+        response = client.post(url, {k: (TODAY() if v == "TODAY" else docx_upload() if v == "DOCX" else v)
+                                     for k, v in data.items()})
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
     if name == "web:inbox-read" and role != "drafter":
         assert InboxMessage.objects.get(pk=w["message"].pk).read_at is None  # not theirs: untouched
