@@ -14,6 +14,28 @@ import tempfile
 from pathlib import Path
 
 
+# The Chinese fonts of official documents are rarely installed on a server. Without a hint, the
+# renderer falls back to any CJK font (often a Japanese sans); these aliases give each the free
+# font of its kind: Song/FangSong/Kai to a serif (明体), Hei to a sans, Simplified Chinese glyphs.
+CJK_ALIASES = {
+    "方正小标宋简体": "Noto Serif CJK SC", "方正小标宋_GBK": "Noto Serif CJK SC", "宋体": "Noto Serif CJK SC",
+    "SimSun": "Noto Serif CJK SC", "仿宋_GB2312": "Noto Serif CJK SC", "仿宋": "Noto Serif CJK SC",
+    "FangSong": "Noto Serif CJK SC", "楷体_GB2312": "Noto Serif CJK SC", "楷体": "Noto Serif CJK SC",
+    "KaiTi": "Noto Serif CJK SC", "黑体": "Noto Sans CJK SC", "SimHei": "Noto Sans CJK SC",
+}
+
+
+def _fontconfig(directory: Path) -> Path:
+    """A fontconfig file: the system's, plus the aliases above (and WenQuanYi where Noto is absent)."""
+    aliases = "".join(
+        f'<alias binding="same"><family>{name}</family><prefer><family>{font}</family>'
+        f'<family>WenQuanYi Micro Hei</family></prefer></alias>' for name, font in CJK_ALIASES.items())
+    path = directory / "fonts.conf"
+    path.write_text('<?xml version="1.0"?><fontconfig><include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    f"{aliases}</fontconfig>", encoding="utf-8")
+    return path
+
+
 class PdfUnavailable(Exception):
     """No renderer is installed here."""
 
@@ -39,7 +61,8 @@ def docx_to_pdf(data: bytes, *, timeout: float = 60, soffice: str = "") -> bytes
         command = [program, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf", "--outdir", tmp, str(source)]
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                   cwd=tmp, start_new_session=True, env={**os.environ, "HOME": tmp})
+                                   cwd=tmp, start_new_session=True,
+                                   env={**os.environ, "HOME": tmp, "FONTCONFIG_FILE": str(_fontconfig(Path(tmp)))})
         try:
             process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
