@@ -125,6 +125,8 @@ def _ratio(a: str, b: str) -> float:
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.real_quick_ratio() < SIMILAR or matcher.quick_ratio() < SIMILAR:
         return 0.0
+    if len(a) * len(b) > 4_000_000:  # two very long paragraphs: the character count is enough
+        return matcher.quick_ratio()
     return matcher.ratio()
 
 

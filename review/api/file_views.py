@@ -133,18 +133,21 @@ def comparison_docx(document, old, new, rows) -> bytes:
         widths_mm=[66, 66, 24], notes=notes)
 
 
+class ComparisonRowSerializer(serializers.Serializer):
+    article = serializers.CharField(help_text="第X条 (renumbered: 第四条（原第三条）); 第N段 without article numbers")
+    before = serializers.CharField(help_text="empty when added")
+    after = serializers.CharField(help_text="empty when removed")
+    change = serializers.ChoiceField(choices=["added", "removed", "modified", "unchanged"])
+    note = serializers.CharField(help_text="说明: 新增 / 删除 / 修改 / 条序调整…")
+
+
 class ComparisonSerializer(serializers.Serializer):
-    class Row(serializers.Serializer):
-        article = serializers.CharField()
-        before = serializers.CharField()
-        after = serializers.CharField()
-        change = serializers.ChoiceField(choices=["added", "removed", "modified", "unchanged"])
-        note = serializers.CharField()
+    """修改前后对照表; ``from`` is added in get_fields (a Python keyword)."""
 
     document = serializers.IntegerField()
     title = serializers.CharField()
     to = serializers.IntegerField()
-    rows = Row(many=True)
+    rows = ComparisonRowSerializer(many=True)
 
     def get_fields(self):
         fields = super().get_fields()
