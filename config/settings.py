@@ -292,4 +292,4 @@ if os.environ.get("STORAGE_S3_BUCKET"):
     }
 # PDF copies of generated .docx files: LibreOffice (soffice) when installed, else 404 not_available.
 SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "")  # default: soffice / libreoffice on PATH
-PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "60"))
+PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "20"))  # under gunicorn's 30 s timeout
