@@ -11,7 +11,13 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import time
 from pathlib import Path
+
+# One LibreOffice at a time per process (each takes a core and ~150 MB); others wait their turn
+# within their own timeout.
+_SLOTS = threading.BoundedSemaphore(int(os.environ.get("PDF_CONCURRENCY", "1")))
 
 
 # The Chinese fonts of official documents are rarely installed on a server. Without a hint, the
@@ -54,6 +60,16 @@ def docx_to_pdf(data: bytes, *, timeout: float = 60, soffice: str = "") -> bytes
     program = renderer(soffice)
     if program is None:
         raise PdfUnavailable("soffice not installed")
+    started = time.monotonic()
+    if not _SLOTS.acquire(timeout=timeout):
+        raise PdfFailed("the renderer stayed busy")
+    try:
+        return _convert(program, data, max(1.0, timeout - (time.monotonic() - started)))
+    finally:
+        _SLOTS.release()
+
+
+def _convert(program: str, data: bytes, timeout: float) -> bytes:
     with tempfile.TemporaryDirectory(prefix="gw-pdf-") as tmp:
         source = Path(tmp) / "document.docx"
         source.write_bytes(data)

@@ -165,3 +165,29 @@ def test_the_comparison_as_pdf(client_for, make_document, users, tmp_path):
     pdf.write_bytes(response.content)
     text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
     assert "修改前后对照表" in text and "第三条新增的条款。" in text
+
+
+def fake_renderer(tmp_path, script):
+    program = tmp_path / "soffice"
+    program.write_text("#!/bin/sh\n" + script + "\n")
+    program.chmod(0o755)
+    return str(program)
+
+
+def test_a_hung_renderer_is_killed_and_reported(tmp_path):
+    from core import pdf
+
+    with pytest.raises(pdf.PdfFailed):
+        pdf.docx_to_pdf(b"PK", timeout=1, soffice=fake_renderer(tmp_path, "sleep 30"))
+    with pytest.raises(pdf.PdfFailed):
+        pdf.docx_to_pdf(b"PK", timeout=5, soffice=fake_renderer(tmp_path, "exit 3"))
+
+
+@pytest.mark.django_db
+def test_a_failed_pdf_is_503_and_the_docx_still_works(client_for, make_document, settings, tmp_path):
+    settings.SOFFICE_PATH = fake_renderer(tmp_path, "exit 1")
+    doc = make_document("published")
+    response = client_for(None).get(f"/api/public/documents/{doc.pk}/pdf/")
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "service_unavailable"
+    assert client_for(None).get(f"/api/public/documents/{doc.pk}/docx/").status_code == 200
