@@ -328,7 +328,9 @@ class Gongwen:
             for cell, value in zip(table.add_row().cells, values):
                 fill(cell, value, BODY_FONT)
         if widths_mm:
-            for row in table.rows:
+            for column, width in zip(table.columns, widths_mm):
+                column.width = Mm(width)  # the grid, which LibreOffice follows
+            for row in table.rows:  # and each cell, which Word follows
                 for cell, width in zip(row.cells, widths_mm):
                     cell.width = Mm(width)
         return table

@@ -126,11 +126,11 @@ def comparison_docx(document, old, new, rows) -> bytes:
     if not changed:
         notes = ["注：两个版本的文本相同。"]
     return gongwen.table_docx(
-        title=f"《{document.title}》修改前后对照表",
+        title=f"《{document.title}》\n修改前后对照表",
         subtitle=f"（第{old.number}稿与第{new.number}稿对照）",
         headers=["修改前", "修改后", "说明"],
         rows=[[r["before"], r["after"], r["note"]] for r in changed],
-        widths_mm=[66, 66, 24], notes=notes)
+        widths_mm=[60, 60, 36], notes=notes)
 
 
 class ComparisonRowSerializer(serializers.Serializer):

@@ -132,6 +132,10 @@ def test_a_single_version_has_nothing_to_compare(client_for, make_document):
     assert response.status_code == 400
 
 
+def table_columns(docx):
+    return docx.tables[0].columns
+
+
 @pytest.mark.django_db
 def test_comparison_as_docx_table(client_for, two_versions):
     response = client_for("drafter").get(f"/api/documents/{two_versions.pk}/comparison/?from=1&to=2&format=docx")
@@ -139,7 +143,8 @@ def test_comparison_as_docx_table(client_for, two_versions):
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert response["Content-Disposition"].startswith("attachment;")
     docx = Docx(io.BytesIO(response.content))
-    assert docx.paragraphs[0].text == "《春城市校外培训机构管理办法》修改前后对照表"
+    assert [p.text for p in docx.paragraphs[:2]] == ["《春城市校外培训机构管理办法》", "修改前后对照表"]
+    assert [round(c.width.mm) for c in table_columns(docx)] == [60, 60, 36]
     table = docx.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["修改前", "修改后", "说明"]
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
