@@ -62,6 +62,25 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+TITLE_CHARS = int((PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM) / 25.4 * 72 // TITLE_PT)  # 20 at 二号
+
+
+def title_lines(title: str) -> list[str]:
+    """A title too long for one line, broken where the sense allows (GB/T 9704-2012 §7.3.1: 回行时
+    要做到词意完整): after a closing book-title mark or bracket, else before 的 or 关于, as near the
+    middle as possible; left alone when no such place fits."""
+    if len(title) <= TITLE_CHARS:
+        return [title]
+    places = [i + 1 for i, ch in enumerate(title) if ch in "》）"] + \
+             [i for i, ch in enumerate(title) if ch == "的" or title.startswith("关于", i)]
+    fitting = [i for i in places if 0 < i < len(title) and len(title[:i]) <= TITLE_CHARS
+               and len(title[i:]) <= TITLE_CHARS]
+    if not fitting:
+        return [title]
+    best = min(fitting, key=lambda i: (abs(len(title) / 2 - i), -i))
+    return [title[:best], title[best:]]
+
+
 def _fonts(run_or_style, east_asia: str, size_pt: float | None = None, *, bold=None, color=None):
     font = run_or_style.font
     font.name = LATIN_FONT
@@ -244,7 +263,8 @@ class Gongwen:
         return paragraph
 
     def title(self, text: str):
-        for line in (text or "").splitlines() or [""]:
+        lines = [part for line in (text or "").splitlines() for part in title_lines(line)] or [""]
+        for line in lines:
             paragraph = self.doc.add_paragraph()
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _exact(paragraph.paragraph_format, 35)  # 二号 needs more than the grid's pitch

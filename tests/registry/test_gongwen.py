@@ -69,16 +69,27 @@ def test_a_letter_puts_each_part_in_its_place():
     docx = Docx(io.BytesIO(gongwen.letter_docx(letter)))
     assert_gongwen_page(docx)
     texts = [p.text for p in docx.paragraphs if p.text]
-    assert texts == ["春城市司法局", "春司审〔2026〕12号", "关于《春城市校外培训机构管理办法》的合法性审核意见", "春城市教育局：",
+    assert texts == ["春城市司法局", "春司审〔2026〕12号", "关于《春城市校外培训机构管理办法》", "的合法性审核意见", "春城市教育局：",
                      "一、审核意见", "经审核，该文件合法。", "特此函告。", "春城市司法局", "2026年7月1日",
                      "抄送：春城市人民政府办公室。"]
     masthead = docx.paragraphs[0].runs[0]
     assert masthead.font.color.rgb == gongwen.RED and east_asia(masthead) == "方正小标宋简体"
     number = next(p for p in docx.paragraphs if p.text == "春司审〔2026〕12号")
     assert number.alignment == WD_ALIGN_PARAGRAPH.CENTER and "w:pBdr" in number._p.xml  # the red line under it
-    title_paragraph(docx, "关于《春城市校外培训机构管理办法》的合法性审核意见")
+    title_paragraph(docx, "关于《春城市校外培训机构管理办法》")
+    title_paragraph(docx, "的合法性审核意见")
     heading = next(p for p in docx.paragraphs if p.text == "一、审核意见")
     assert east_asia(heading.runs[0]) == "黑体"
+
+
+def test_long_titles_break_where_the_sense_allows():
+    assert gongwen.title_lines("春城市校外培训机构管理办法") == ["春城市校外培训机构管理办法"]
+    assert gongwen.title_lines("关于《春城市校外培训机构管理办法》的合法性审核意见") == [
+        "关于《春城市校外培训机构管理办法》", "的合法性审核意见"]
+    assert gongwen.title_lines("春城市人民政府关于进一步加强行政规范性文件管理的通知") == [
+        "春城市人民政府", "关于进一步加强行政规范性文件管理的通知"]
+    unbreakable = "一二三四五六七八九十" * 3
+    assert gongwen.title_lines(unbreakable) == [unbreakable]  # no sensible place: the renderer wraps it
 
 
 def test_the_annual_report_is_a_gongwen():
