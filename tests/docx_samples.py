@@ -122,6 +122,11 @@ BILLION_LAUGHS = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol">'
                   b"<w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>")
 
 
+XXE = (b'<?xml version="1.0"?>\n<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+       b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+       b"<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>")
+
+
 def hostile_files() -> dict[str, tuple[str, bytes, str]]:
     """name → (file name, bytes, expected error code)."""
     good, _ = sample_docx()
@@ -135,6 +140,9 @@ def hostile_files() -> dict[str, tuple[str, bytes, str]]:
         "truncated zip": ("草案.docx", good[: len(good) // 2], "unreadable_file"),
         "zip without word/document.xml": ("草案.docx", with_part(good, "word/document.xml", None), "unreadable_file"),
         "billion laughs": ("草案.docx", with_part(good, "word/document.xml", BILLION_LAUGHS), "unreadable_file"),
+        "external entity (XXE)": ("草案.docx", with_part(good, "word/document.xml", XXE), "unreadable_file"),
+        "entity in the numbering part": ("草案.docx", with_part(good, "word/numbering.xml", BILLION_LAUGHS),
+                                         "unreadable_file"),
         "zip bomb": ("草案.docx", with_part(good, "word/media/padding.bin", b"\0" * (30 * 2**20)), "unreadable_file"),
         "broken XML": ("草案.docx", with_part(good, "word/document.xml", b"<w:document><w:body>"), "unreadable_file"),
         "macro-enabled .docm inside": ("草案.docx", docm_types, "unsupported_file"),

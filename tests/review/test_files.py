@@ -194,3 +194,28 @@ def test_tracked_changes_read_as_accepted():
         f'<w:p {nsdecls("w")}><w:r><w:t>第一条 </w:t></w:r><w:del w:id="1" w:author="a"><w:r><w:delText>删去的</w:delText>'
         '</w:r></w:del><w:ins w:id="2" w:author="a"><w:r><w:t>新增的</w:t></w:r></w:ins><w:r><w:t>文字。</w:t></w:r></w:p>'))
     assert extract_text(to_bytes(document)) == "第一条 新增的文字。"
+
+
+def test_content_controls_hyperlinks_fields_and_nested_tables():
+    from docx import Document
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from tests.docx_samples import to_bytes
+
+    document = Document()
+    body = document.element.body
+    w = nsdecls("w", "r")
+    for xml in (
+        f'<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>第一条 控件中的文字。</w:t></w:r></w:p></w:sdtContent></w:sdt>',
+        f'<w:p {w}><w:r><w:t xml:space="preserve">第二条 见</w:t></w:r><w:hyperlink r:id="rId99"><w:r><w:t>链接</w:t></w:r>'
+        '</w:hyperlink><w:r><w:t>。</w:t></w:r></w:p>',
+        f'<w:p {w}><w:r><w:t xml:space="preserve">第三条 第</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText> PAGE </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>5</w:t></w:r>'
+        '<w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>页。</w:t></w:r></w:p>',
+        f'<w:tbl {w}><w:tr><w:tc><w:p><w:r><w:t>外</w:t></w:r></w:p><w:tbl><w:tr><w:tc><w:p><w:r><w:t>内一</w:t></w:r></w:p></w:tc>'
+        '<w:tc><w:p><w:r><w:t>内二</w:t></w:r></w:p></w:tc></w:tr></w:tbl></w:tc><w:tc><w:p><w:r><w:t>右</w:t></w:r></w:p></w:tc>'
+        '</w:tr></w:tbl>',
+    ):
+        body.insert(len(body) - 1, parse_xml(xml))
+    assert extract_text(to_bytes(document)) == "第一条 控件中的文字。\n第二条 见链接。\n第三条 第5页。\n外 内一 内二 | 右"
