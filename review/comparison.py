@@ -9,8 +9,9 @@ The units are aligned by their content without the article number, so an article
 before others does not make every later one "changed": the later ones are paired with their old
 selves and reported as renumbered (``modified``, with the old number in the note) when only their
 number moved. Where units differ, a unit is paired with the most similar one of the other
-version's unpaired units nearby (similarity ≥ 0.5) and reported as ``modified``; what pairs with
-nothing is ``added`` or ``removed``.
+version's unpaired units nearby (similarity ≥ 0.5), else with the unit of the same number
+(第X条 rewritten in place), and reported as ``modified``; what pairs with nothing is ``added`` or
+``removed``.
 """
 from __future__ import annotations
 
@@ -131,21 +132,38 @@ def _ratio(a: str, b: str) -> float:
 
 
 def _pair_block(old: list[Unit], new: list[Unit]):
-    """Order-preserving pairs of similar units within a differing block; the rest added/removed."""
-    rows, j = [], 0
-    for unit in old:
+    """Pairs within a block where the texts differ. First by content: each old unit with the most
+    similar new unit a few places on (similarity ≥ 0.5), in order; then, between those anchors, units
+    with the same number (第二条 and 第二条) are paired as modified even when rewritten; what is left
+    is removed or added, in the order of the texts."""
+    anchors, j = [], 0
+    for i, unit in enumerate(old):
         best, best_ratio = None, SIMILAR
         for k in range(j, min(len(new), j + 8)):  # look a few units ahead, not across the text
             r = _ratio(unit.content, new[k].content)
             if r >= best_ratio:
                 best, best_ratio = k, r
-        if best is None:
-            rows.append((unit, None))
-            continue
-        rows.extend((None, added) for added in new[j:best])
-        rows.append((unit, new[best]))
-        j = best + 1
-    rows.extend((None, added) for added in new[j:])
+        if best is not None:
+            anchors.append((i, best))
+            j = best + 1
+    rows, i0, j0 = [], 0, 0
+    for i, k in anchors + [(len(old), len(new))]:
+        rows.extend(_pair_by_number(old[i0:i], new[j0:k]))
+        if i < len(old):
+            rows.append((old[i], new[k]))
+        i0, j0 = i + 1, k + 1
+    return rows
+
+
+def _pair_by_number(old: list[Unit], new: list[Unit]):
+    matcher = difflib.SequenceMatcher(None, [u.key for u in old], [u.key for u in new], autojunk=False)
+    rows = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            rows.extend(zip(old[i1:i2], new[j1:j2]))
+        else:
+            rows.extend((unit, None) for unit in old[i1:i2])
+            rows.extend((None, unit) for unit in new[j1:j2])
     return rows
 
 

@@ -162,3 +162,13 @@ def test_errors_of_a_file_endpoint_stay_json(client_for, two_versions):
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_an_article_rewritten_in_place_keeps_its_row():
+    """Nothing alike in the words, the same number: one modified row, not a removal and an addition;
+    text before the first article comes first."""
+    before = "第一条 为规范本市校外培训机构管理，制定本办法。\n第二条 本办法自公布之日起施行。"
+    after = "春城市校外培训机构管理办法\n第一条 本市行政区域内面向中小学生的校外培训适用本规定。\n第二条 本办法自公布之日起施行。"
+    rows = compare(before, after)
+    assert [(r["article"], r["change"]) for r in rows] == [
+        ("（序言）", "added"), ("第一条", "modified"), ("第二条", "unchanged")]
