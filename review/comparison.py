@@ -140,6 +140,8 @@ def _pair_block(old: list[Unit], new: list[Unit]):
     for i, unit in enumerate(old):
         best, best_ratio = None, SIMILAR
         for k in range(j, min(len(new), j + 8)):  # look a few units ahead, not across the text
+            if new[k].key[0] != unit.key[0]:
+                continue  # an article pairs with an article, a chapter with a chapter
             r = _ratio(unit.content, new[k].content)
             if r >= best_ratio:
                 best, best_ratio = k, r
