@@ -22,7 +22,7 @@ PDF_CONTENT_TYPE = "application/pdf"
 
 
 class UploadInput(serializers.Serializer):
-    file = serializers.FileField(help_text=f".docx，不超过 MAX_UPLOAD_MB（默认 20）MB")
+    file = serializers.FileField(help_text=".docx，不超过 MAX_UPLOAD_MB（默认 20）MB")
 
 
 # --- upload (POST /api/documents/{id}/versions/, called from DocumentViewSet.versions) --------

@@ -202,3 +202,21 @@ def test_a_failed_pdf_is_503_and_the_docx_still_works(client_for, make_document,
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "service_unavailable"
     assert client_for(None).get(f"/api/public/documents/{doc.pk}/docx/").status_code == 200
+
+
+@needs_soffice
+def test_a_full_page_has_22_lines_of_28_characters(tmp_path):
+    from core import pdf
+
+    sentence = "为了规范本市校外培训机构管理，保障受教育者的合法权益，根据有关法律法规，结合本市实际，制定本办法。"
+    body = "\n".join(f"第{n}条 {sentence}{sentence}" for n in "一二三四五六七八九十" * 3)
+    data = pdf.docx_to_pdf(gongwen.document_docx(title="春城市校外培训机构管理办法", body=body, number="春府规〔2026〕1号"))
+    path = tmp_path / "long.pdf"
+    path.write_bytes(data)
+    text = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(path), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    lines = ["".join(line.split()) for line in text.splitlines() if line.strip()]
+    body_lines = [line for line in lines if not line.startswith("—")]  # the page number
+    assert len(body_lines) == 22
+    assert max(len(line) for line in body_lines) == 28
+    assert sum(1 for line in body_lines if len(line) == 28) >= 10  # full lines (an article's first: 26 + 缩进)
