@@ -92,3 +92,13 @@ def test_the_public_page_offers_the_official_text(make_document):
     doc = make_document("published")
     page = Client().get(f"/public/documents/{doc.pk}/").content.decode()
     assert re.search(rf'href="/api/public/documents/{doc.pk}/docx/"', page)
+
+
+def test_the_upload_form_is_csrf_protected(users, make_document):
+    doc = make_document("drafting")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(users["drafter"])
+    before = snapshot(doc.pk)
+    response = post_file(client, doc, sample_docx()[0])
+    assert response.status_code == 403
+    assert snapshot(doc.pk) == before and not VersionFile.objects.exists()
