@@ -220,3 +220,43 @@ def test_a_full_page_has_22_lines_of_28_characters(tmp_path):
     assert len(body_lines) == 22
     assert max(len(line) for line in body_lines) == 28
     assert sum(1 for line in body_lines if len(line) == 28) >= 10  # full lines (an article's first: 26 + 缩进)
+
+
+# ECMA-376 orders of a paragraph's and a run's properties: Word declares a file with them out of
+# order unreadable, though python-docx and LibreOffice read it.
+PPR_ORDER = ("pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+             "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+             "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection "
+             "textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()
+RPR_ORDER = ("rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+             "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl "
+             "cs em lang eastAsianLayout specVanish oMath").split()
+
+
+@pytest.mark.parametrize("make", ["document", "letter", "table"])
+def test_properties_are_in_the_schema_order(make):
+    import zipfile
+
+    from lxml import etree
+
+    data = {
+        "document": lambda: gongwen.document_docx(title="标题", body="第一章 总则\n第一条 正文。\n一、标题\n（一）小标题",
+                                                  number="春府规〔2026〕1号", masthead="春城市人民政府文件",
+                                                  issuer="春城市人民政府", day=dt.date(2026, 1, 1)),
+        "letter": lambda: gongwen.letter_docx(gongwen.Letter(title="关于某事的函", masthead="春城市司法局", number="春司函〔2026〕1号",
+                                                             recipient="春城市教育局", sections=[("一、意见", ["正文。"])],
+                                                             signature="春城市司法局", day=dt.date(2026, 1, 1), cc="办公室")),
+        "table": lambda: gongwen.table_docx(title="表", headers=["甲", "乙"], rows=[["1", "2"]], widths_mm=[78, 78],
+                                            intro=["说明。"], notes=["注。"]),
+    }[make]()
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for name in archive.namelist():
+        if not (name.startswith("word/") and name.endswith(".xml")):
+            continue
+        root = etree.fromstring(archive.read(name))
+        for kind, order in (("pPr", PPR_ORDER), ("rPr", RPR_ORDER)):
+            for element in root.iter(w + kind):
+                tags = [child.tag.split("}")[1] for child in element if isinstance(child.tag, str)]
+                positions = [order.index(tag) for tag in tags]
+                assert positions == sorted(positions), (name, kind, tags)
