@@ -148,7 +148,7 @@ def extract_text(data: bytes) -> str:
 _SPACE = " \t\r\n\u3000\u00a0"
 _SKIPPED = {_W + "del", _W + "moveFrom", _W + "txbxContent", "{%s}Fallback" % MC,
             _W + "footnoteReference", _W + "endnoteReference", _W + "commentReference", _W + "instrText",
-            _W + "delText", _W + "rPr", _W + "pPr"}
+            _W + "delText", _W + "rPr", _W + "pPr", _W + "rt"}  # rt: a ruby's phonetic guide
 
 
 def _blocks(container, lines, labeller):
