@@ -265,3 +265,34 @@ CELERY_BEAT_SCHEDULE = {
     # R12: validity ends at the end of its last day, Asia/Shanghai time.
     "expire-documents": {"task": "registry.expire_documents", "schedule": crontab(hour=0, minute=5)},
 }
+
+# --- (v2) Documents as files (DESIGN §4) ---------------------------------------------------
+# Uploaded .docx originals: the filesystem under var/media/ unless an S3-compatible bucket is
+# configured (then django-storages with boto3 must be installed: pip install django-storages[s3]).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = "/media/"  # never served directly: originals go out through the API's permission check
+MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "20"))
+# Uploads above this are streamed to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if os.environ.get("STORAGE_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["STORAGE_S3_BUCKET"],
+            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,  # MinIO, a cloud's OSS/COS
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("STORAGE_S3_PREFIX", "originals"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# PDF copies of generated .docx files: LibreOffice (soffice) when installed, else 404 not_available.
+SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "")  # default: soffice / libreoffice on PATH
+PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "20"))  # under gunicorn's 30 s timeout

@@ -12,6 +12,8 @@ class Code(models.TextChoices):
     # input (400, 413)
     VALIDATION_ERROR = "validation_error", "输入不符合要求"
     PAYLOAD_TOO_LARGE = "payload_too_large", "提交的内容过大"
+    UNSUPPORTED_FILE = "unsupported_file", "不支持的文件类型"
+    UNREADABLE_FILE = "unreadable_file", "文件无法读取"
     # who (401, 403, 404, 429)
     NOT_AUTHENTICATED = "not_authenticated", "未登录"
     AUTHENTICATION_FAILED = "authentication_failed", "登录凭据无效"
@@ -48,9 +50,11 @@ class Code(models.TextChoices):
     ALREADY_EXTENDED = "already_extended", "本轮审核已延长过（R5）"
     AWAITING_SIGNOFF = "awaiting_signoff", "审核意见待签发（R15）"
     ADVISER_OPINION_REQUIRED = "adviser_opinion_required", "须有法律顾问意见（R16）"
+    TEXT_UNCHANGED = "text_unchanged", "上传文件的正文与当前版本相同"
     # the system (500, 503)
     SERVER_ERROR = "server_error", "系统内部错误"
     SERVICE_UNAVAILABLE = "service_unavailable", "暂时无法访问数据库"
+    NOT_AVAILABLE = "not_available", "本系统未安装所需的转换程序"
 
 
 

@@ -100,19 +100,19 @@ FIGURE_LABELS = [
 ]
 
 
-def write_docx(figures: dict, path) -> None:
-    from docx import Document as Docx
+def annual_docx(figures: dict) -> bytes:
+    """The report in 公文 layout (core.gongwen): title, the paragraphs, the figures as a table."""
+    from core import gongwen
 
-    doc = Docx()
-    doc.add_heading(f"{figures['year']}年度规范性文件合法性审核与备案情况", level=1)
-    for paragraph in annual_paragraphs(figures):
-        doc.add_paragraph(paragraph)
-    table = doc.add_table(rows=1, cols=2)
-    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "项目", "数量"
-    for key, label in FIGURE_LABELS:
-        cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(figures[key])
-    doc.save(path)
+    return gongwen.table_docx(
+        title=f"{figures['year']}年度规范性文件合法性审核与备案情况", intro=annual_paragraphs(figures),
+        headers=["项目", "数量"], rows=[[label, str(figures[key])] for key, label in FIGURE_LABELS],
+        widths_mm=[116, 40])
+
+
+def write_docx(figures: dict, path) -> None:
+    with open(path, "wb") as out:
+        out.write(annual_docx(figures))
 
 
 def write_xlsx(figures: dict, path) -> None:

@@ -504,3 +504,24 @@ class HistoryHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class VersionFile(models.Model):
+    """The .docx a version's text was extracted from (DESIGN v2 §4), stored unchanged: its bytes
+    in Django's storage (``var/media/`` by default, S3-compatible when configured), its SHA-256
+    here. A typed version has none."""
+
+    version = models.OneToOneField(Version, verbose_name="文本版本", on_delete=models.CASCADE,
+                                   related_name="source_file")
+    file = models.FileField("原始文件", max_length=300)
+    original_name = models.CharField("原文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    sha256 = models.CharField("文件哈希", max_length=64)
+    content_type = models.CharField("文件类型", max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "上传的原始文件"
+
+    def __str__(self):
+        return f"{self.original_name} ({self.sha256[:12]})"

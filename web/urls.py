@@ -23,4 +23,5 @@ urlpatterns = [
     path("public/", public_views.portal, name="portal"),
     path("public/documents/<int:pk>/", public_views.public_document, name="public-document"),
     path("public/consultations/<int:pk>/", public_views.consultation, name="consultation"),
+    path("documents/<int:pk>/versions/upload/", views.version_upload, name="version-upload"),
 ]

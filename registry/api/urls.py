@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.api import audit_views, views
+from registry.api import audit_views, file_views, views
 from registry.feeds import PublishedDocumentsFeed
 
 urlpatterns = [
@@ -18,4 +18,6 @@ urlpatterns = [
     path("public/documents/", views.PublicDocumentList.as_view(), name="public-document-list"),
     path("public/documents/<int:pk>/comment-report/", views.public_comment_report, name="public-comment-report"),
     path("public/documents/<int:pk>/", views.PublicDocumentDetail.as_view(), name="public-document-detail"),
+    path("public/documents/<int:pk>/docx/", file_views.PublicDocumentDocx.as_view(), name="public-document-docx"),
+    path("public/documents/<int:pk>/pdf/", file_views.PublicDocumentPdf.as_view(), name="public-document-pdf"),
 ]

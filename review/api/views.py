@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 
 from review import permissions, selectors, services
+from review.api import file_views
 from review.api import serializers as s
 from review.api.filters import DocumentFilter
 from core.errors import InvalidInput
@@ -87,11 +88,16 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(s.DocumentSerializer(permissions.access_document(request.user, pk)).data)
 
     @extend_schema(
+        methods=["GET"],
         parameters=[OpenApiParameter("diff", str, description="two version numbers, e.g. 1,2")],
         responses=s.VersionSerializer(many=True),
     )
-    @action(detail=True, methods=["get"], pagination_class=None)
+    @extend_schema(methods=["POST"], request={"multipart/form-data": file_views.UploadInput},
+                   responses={201: s.VersionSerializer}, description="上传 .docx 作为新版本（起草中）")
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def versions(self, request, pk=None):
+        if request.method == "POST":
+            return file_views.upload_version(request, pk)
         document = self.get_object()
         versions = list(selectors.versions_of(document))
         diff = request.query_params.get("diff")

@@ -7,6 +7,7 @@ role in the wrong organisation). Their expectations are derived, not written: on
 one of the city's documents they get 404 (they may not see it), creating a city document is 403,
 and lists answer 200 without the city's rows (tests/security/test_jurisdiction.py reads them)."""
 import datetime as dt
+import shutil
 
 import pytest
 from django.test import Client
@@ -43,6 +44,14 @@ PUBLIC = expect(200, 200, 200, 200, 200, 200)
 HEAD_ACT = expect(401, 403, 404, 403, 404, 403, 200)             # a review head's act on a round
 
 TODAY = lambda: today().isoformat()  # noqa: E731
+
+
+def docx_upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.docx_samples import simple_docx
+
+    return SimpleUploadedFile("新版本.docx", simple_docx("第一条 上传的新文本。", "第二条 本办法自公布之日起施行。"))
 
 # (method, schema path) → (the world it needs, request body, expected status per role)
 API = {
@@ -104,6 +113,14 @@ API = {
     ("GET", "/api/opinions/"): ("approved", None, STAFF_ALL),
     ("GET", "/api/opinions/{id}/"): ("approved", None, expect(401, 200, 404, 200, 200, 200)),
     ("GET", "/api/opinions/{id}/docx/"): ("approved", None, expect(401, 404, 404, 404, 404, 404)),
+    # (v2) documents as files; a multipart body is a dict holding a file
+    ("POST", "/api/documents/{id}/versions/"): ("drafting", lambda w: {"file": docx_upload()},
+                                               expect(401, 201, 404, 404, 404, 403)),
+    ("GET", "/api/documents/{id}/versions/{number}/file/"): ("uploaded", None, OWN_DRAFT_READ),
+    ("GET", "/api/documents/{id}/comparison/"): ("uploaded", None, OWN_DRAFT_READ),
+    ("GET", "/api/public/documents/{id}/docx/"): ("published", None, PUBLIC),
+    ("GET", "/api/public/documents/{id}/pdf/"): ("published", None, PUBLIC if shutil.which("soffice") else
+                                                 expect(404, 404, 404, 404, 404, 404)),
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page
@@ -129,6 +146,7 @@ PAGES = {
     "web:portal": ("published", None, PUBLIC),
     "web:public-document": ("published", None, PUBLIC),
     "web:consultation": ("commented", None, PUBLIC),
+    "web:version-upload": ("drafting", {"file": "DOCX"}, expect(LOGIN, 302, 404, 404, 404, 403, 404)),
 }
 
 
@@ -168,10 +186,18 @@ def users(users, orgs):
 
 
 @pytest.fixture
-def world(make_document, users, orgs, freeze_today):
+def world(make_document, users, orgs, freeze_today, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
     def build(kind):
         w = {}
         if kind == "none":
+            return w
+        if kind == "uploaded":  # a draft whose version 2 came from a .docx
+            from review.files import version_upload
+
+            w["doc"] = make_document("drafting")
+            version_upload(actor=users["drafter"], document_id=w["doc"].pk, upload=docx_upload())
             return w
         if kind in ("drafting", "submitted", "approved", "registered", "published"):
             w["doc"] = make_document(kind)
@@ -213,6 +239,7 @@ def fill(path, w):
     doc = w.get("doc")
     path = path.replace("{comment_id}", str(w["comment"].pk) if "comment" in w else "0")
     path = path.replace("{finding_id}", str(w["finding"].pk) if "finding" in w else "0")
+    path = path.replace("{number}", "2")
     if "/inbox/{id}" in path:
         return path.replace("{id}", str(w["message"].pk))
     if "/opinions/{id}" in path:
@@ -235,6 +262,14 @@ def wrong_org_expectation(operation, role):
     return right  # lists and figures: 200 or 403 by role; their rows are checked elsewhere
 
 
+def call(client, method, path, w, body):
+    """One request of the table: JSON, or multipart when the body holds a file."""
+    url = fill(path, w) + ("?year=%d" % today().year if path.endswith("/annual/") else "")
+    data = body(w) if body else None
+    multipart = isinstance(data, dict) and any(hasattr(v, "read") for v in data.values())
+    return getattr(client, method.lower())(url, data, format="multipart" if multipart else "json")
+
+
 API_CASES = [(op, role) for op in sorted(API) for role in ROLES]
 WRONG_ORG_CASES = [(op, role) for op in sorted(API) for role in WRONG_ORG]
 
@@ -248,8 +283,7 @@ def test_api_authorisation(operation, role, users, world):
     client = APIClient()
     if role != "anon":
         client.force_authenticate(users[role])
-    url = fill(path, w) + ("?year=%d" % today().year if path.endswith("/annual/") else "")
-    response = getattr(client, method.lower())(url, body(w) if body else None, format="json")
+    response = call(client, method, path, w, body)
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
     if response.status_code >= 400:
         assert set(response.json()["error"]) >= {"code", "message"}
@@ -264,8 +298,7 @@ def test_api_authorisation_in_the_wrong_organisation(operation, role, users, wor
     w = world(kind)
     client = APIClient()
     client.force_authenticate(users[WRONG_ORG[role]])
-    url = fill(path, w) + ("?year=%d" % today().year if path.endswith("/annual/") else "")
-    response = getattr(client, method.lower())(url, body(w) if body else None, format="json")
+    response = call(client, method, path, w, body)
     assert response.status_code == wrong_org_expectation(operation, role), (response.status_code,
                                                                              response.content[:300])
     if response.status_code >= 400:
@@ -300,7 +333,8 @@ def test_page_authorisation(name, role, users, world):
     if data is None:
         response = client.get(url)
     else:
-        response = client.post(url, {k: (TODAY() if v == "TODAY" else v) for k, v in data.items()})
+        response = client.post(url, {k: (TODAY() if v == "TODAY" else docx_upload() if v == "DOCX" else v)
+                                     for k, v in data.items()})
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
     if role in WRONG_ORG and "doc" in w and name not in ("web:portal", "web:public-document", "web:consultation", "web:inbox-read"):
         client.force_login(users[WRONG_ORG[role]])  # R14: the county's user never sees the city's document
