@@ -1,11 +1,14 @@
 """Opinion letters (审核意见书, DESIGN §4 "The review desk"): read by staff who see the document."""
 import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics
-from rest_framework.decorators import api_view
-from rest_framework.exceptions import NotFound
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, renderers
+from rest_framework.views import APIView
 
-from review import selectors
+from core.errors import NotFound
+from review import letters, selectors
+from review.api.file_views import (DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, DocxRenderer, JsonErrors, PdfRenderer,
+                                   attachment, pdf_response)
 from review.api.serializers import OpinionSerializer
 from review.models import Document, Opinion
 
@@ -40,10 +43,32 @@ class OpinionDetail(generics.RetrieveAPIView):
         return selectors.opinions_visible_to(self.request.user)
 
 
-@extend_schema(operation_id="opinions_docx", responses={404: None})
-@api_view(["GET"])
-def opinion_docx(request, pk):
-    """The 审核意见书 as .docx in 公文 layout: not built yet (the documents-as-files issue)."""
-    if not selectors.opinions_visible_to(request.user).filter(pk=pk).exists():
-        raise NotFound()
-    raise NotFound("审核意见书的 Word 版本尚未提供")
+def _issued(request, pk) -> Opinion:
+    opinion = selectors.opinions_visible_to(request.user).filter(pk=pk, status=Opinion.Status.ISSUED).first()
+    if opinion is None:
+        raise NotFound("审核意见书不存在、尚未签发或无权查看")
+    return opinion
+
+
+class OpinionDocx(JsonErrors, APIView):
+    """The issued 审核意见书 as .docx in 公文 layout (GB/T 9704)."""
+
+    renderer_classes = [renderers.JSONRenderer, DocxRenderer]
+
+    @extend_schema(operation_id="opinions_docx",
+                   responses={(200, DOCX_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="公文格式")})
+    def get(self, request, pk):
+        opinion = _issued(request, pk)
+        return attachment(letters.opinion_docx(opinion), letters.opinion_filename(opinion, "docx"), DOCX_CONTENT_TYPE)
+
+
+class OpinionPdf(JsonErrors, APIView):
+    """The same as PDF, where a renderer is installed (else 404 ``not_available``)."""
+
+    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
+
+    @extend_schema(operation_id="opinions_pdf",
+                   responses={(200, PDF_CONTENT_TYPE): OpenApiResponse(OpenApiTypes.BINARY, description="公文格式 PDF")})
+    def get(self, request, pk):
+        opinion = _issued(request, pk)
+        return pdf_response(lambda: letters.opinion_docx(opinion), letters.opinion_filename(opinion, "pdf"))

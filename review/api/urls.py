@@ -11,7 +11,8 @@ router.register("documents", DocumentViewSet, basename="document")
 urlpatterns = router.urls + [
     path("opinions/", opinions.OpinionList.as_view(), name="opinion-list"),
     path("opinions/<int:pk>/", opinions.OpinionDetail.as_view(), name="opinion-detail"),
-    path("opinions/<int:pk>/docx/", opinions.opinion_docx, name="opinion-docx"),
+    path("opinions/<int:pk>/docx/", opinions.OpinionDocx.as_view(), name="opinion-docx"),
+    path("opinions/<int:pk>/pdf/", opinions.OpinionPdf.as_view(), name="opinion-pdf"),
     path("documents/<int:id>/versions/<int:number>/file/", file_views.VersionFile.as_view(), name="document-version-file"),
     path("documents/<int:id>/comparison/", file_views.DocumentComparison.as_view(), name="document-comparison"),
 ]

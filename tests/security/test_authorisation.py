@@ -112,7 +112,9 @@ API = {
         "invited", lambda w: {"opinion": "无法律风险"}, expect(401, 403, 404, 403, 404, 403, 403)),
     ("GET", "/api/opinions/"): ("approved", None, STAFF_ALL),
     ("GET", "/api/opinions/{id}/"): ("approved", None, expect(401, 200, 404, 200, 200, 200)),
-    ("GET", "/api/opinions/{id}/docx/"): ("approved", None, expect(401, 404, 404, 404, 404, 404)),
+    ("GET", "/api/opinions/{id}/docx/"): ("approved", None, expect(401, 200, 404, 200, 200, 200)),
+    ("GET", "/api/opinions/{id}/pdf/"): ("approved", None, expect(401, 200, 404, 200, 200, 200) if shutil.which("soffice")
+                                         else expect(401, 404, 404, 404, 404, 404)),
     # (v2) documents as files; a multipart body is a dict holding a file
     ("POST", "/api/documents/{id}/versions/"): ("drafting", lambda w: {"file": docx_upload()},
                                                expect(401, 201, 404, 404, 404, 403)),
