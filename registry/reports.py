@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from review.models import Document, PublicComment, ReviewRound
+from review.models import Document, History, PublicComment, ReviewRound
 
 DECIDED = ~Q(outcome="") & ~Q(outcome=ReviewRound.Outcome.WITHDRAWN)
 
@@ -44,6 +44,12 @@ def annual_figures(year: int, org_ids: list[int] | None = None) -> dict:
     normative_rounds = rounds.filter(document__kind=Document.Kind.NORMATIVE)
     returned = dict(rounds.exclude(outcome=ReviewRound.Outcome.LAWFUL)
                     .values_list("outcome").annotate(n=Count("id")).values_list("outcome", "n"))
+    # R5: a return for missing materials is a notice that pauses the round, not an opinion; v1
+    # closed the round with it (outcome materials_missing), v2 logs it (request_materials).
+    notices = History.objects.filter(action="request_materials", at__year=year)
+    if org_ids is not None:
+        notices = notices.filter(_through_document(org_ids))
+    returned[ReviewRound.Outcome.MATERIALS_MISSING] = returned.get(ReviewRound.Outcome.MATERIALS_MISSING, 0) + notices.count()
     documents, comments = Document.objects.all(), PublicComment.objects.all()
     if org_ids is not None:
         documents = documents.filter(Q(issuer_id__in=org_ids) | Q(drafting_org_id__in=org_ids))
@@ -57,7 +63,9 @@ def annual_figures(year: int, org_ids: list[int] | None = None) -> dict:
     return {
         "year": year,
         "normative_documents_reviewed": normative_rounds.values("document").distinct().count(),
-        "review_opinions_issued": rounds.count(),
+        # opinions issued: decided rounds with an opinion (signed letters; v1 rounds without one)
+        "review_opinions_issued": rounds.exclude(outcome=ReviewRound.Outcome.MATERIALS_MISSING).count(),
+        "urgent_approvals": rounds.exclude(urgent_reason__isnull=True).exclude(urgent_reason="").count(),
         "review_opinions_by_kind": dict(rounds.values_list("document__kind").annotate(n=Count("id"))
                                         .values_list("document__kind", "n")),
         "returned": {outcome: returned.get(outcome, 0) for outcome in ReviewRound.RETURN_OUTCOMES},
@@ -91,6 +99,7 @@ def annual_paragraphs(figures: dict) -> list[str]:
 FIGURE_LABELS = [
     ("normative_documents_reviewed", "审查规范性文件（件）"),
     ("review_opinions_issued", "出具合法性审核意见（件）"),
+    ("urgent_approvals", "紧急审核（不足法定最短审核时间）（件）"),
     ("reviews_on_time", "按期（15个工作日内）完成审核（件）"),
     ("normative_documents_published", "统一公布规范性文件（件）"),
     ("filed", "报送备案（件）"),

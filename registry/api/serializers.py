@@ -99,6 +99,7 @@ class AnnualStatsSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     normative_documents_reviewed = serializers.IntegerField()
     review_opinions_issued = serializers.IntegerField()
+    urgent_approvals = serializers.IntegerField(help_text="R5: opinions before the minimum review time, with a reason")
     review_opinions_by_kind = serializers.DictField(child=serializers.IntegerField())
     returned = serializers.DictField(child=serializers.IntegerField())
     reviews_on_time = serializers.IntegerField()

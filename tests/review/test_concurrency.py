@@ -60,3 +60,41 @@ def test_eight_allocators_get_distinct_gapless_numbers(orgs):
     edu = sorted(n for r in results[6:] for n in r)
     assert city == list(range(1, 151)) and edu == list(range(1, 51))
     assert RegistryEntry.objects.filter(issuer=orgs["city"]).values("number").distinct().count() == 150
+
+
+def test_eight_heads_sign_two_hundred_opinions_at_once_gapless(users, orgs):
+    """R15: letter numbers per review body and year from the one numbering engine: 8 heads
+    signing 200 opinions at once get 春司审〔YYYY〕1号 … 200号, no gap, no duplicate."""
+    import datetime as dt
+
+    from accounts.models import User
+    from review import services
+    from review.models import Document, Opinion
+    from tests.conftest import BODY
+
+    orgs["justice"].signoff_required = True
+    orgs["justice"].save()
+    heads = [User.objects.create_user(username=f"head{i}", password="x", organisation=orgs["justice"],
+                                      role="review_head") for i in range(8)]
+    docs = []
+    for i in range(200):
+        doc = services.document_create(actor=users["drafter"], title=f"办法{i}", body=BODY, issuer=orgs["city"],
+                                       affects_rights=False)
+        services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据")
+        services.document_assign(actor=heads[0], document_id=doc.pk, handler="reviewer")
+        services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法", urgent_reason="急")
+        docs.append(doc.pk)
+    assert Opinion.objects.filter(status="awaiting_signoff").count() == 200
+
+    def sign(head, ids):
+        for pk in ids:
+            services.document_sign_opinion(actor=head, document_id=pk, decision="sign")
+        return len(ids)
+
+    results = run_at_once(*[lambda h=h, i=i: sign(h, docs[i::8]) for i, h in enumerate(heads)])
+    assert results == [25] * 8, results
+    year = dt.date.today().year
+    numbers = sorted(Opinion.objects.filter(status="issued").values_list("seq", flat=True))
+    assert numbers == list(range(1, 201))
+    assert Opinion.objects.filter(number=f"春司审〔{year}〕200号").exists()
+    assert Document.objects.filter(pk__in=docs, state="registration").count() == 200
