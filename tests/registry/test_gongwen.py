@@ -93,7 +93,7 @@ def test_long_titles_break_where_the_sense_allows():
 
 
 def test_the_annual_report_is_a_gongwen():
-    figures = {"year": 2026, "normative_documents_reviewed": 3, "review_opinions_issued": 4, "reviews_on_time": 4,
+    figures = {"year": 2026, "normative_documents_reviewed": 3, "review_opinions_issued": 4, "urgent_approvals": 1, "reviews_on_time": 4,
                "normative_documents_published": 2, "filed": 2, "filed_on_time": 1, "comments_received": 5,
                "comments_adopted": 2, "returned": {"lawful_with_changes": 1, "unlawful": 0, "materials_missing": 1}}
     docx = Docx(io.BytesIO(annual_docx(figures)))
