@@ -207,6 +207,7 @@ RULE_R5_REVIEW_WORKING_DAYS = 15            # 115号: review within 15 working d
 RULE_R5_REVIEW_MIN_WORKING_DAYS = 5         # at least 5 (7 for a major decision)
 RULE_R5_REVIEW_MIN_WORKING_DAYS_MAJOR = 7
 RULE_R5_EXTENSION_MAX_WORKING_DAYS = 15     # a head may extend once, by at most 15 working days
+RULE_R18_CONTRACT_REVIEW_WORKING_DAYS = 7   # contracts: review due in 7 working days (unconfirmed)
 RULE_R16_CONTRACT_AMOUNT_YUAN = 1_000_000   # contracts at or above need a legal adviser's opinion (unconfirmed)
 RULE_R11_FILING_DAYS = 30                   # 备案 within 30 days of publication
 RULE_R12_MAX_VALIDITY_YEARS = 5

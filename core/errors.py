@@ -51,6 +51,8 @@ class Code(models.TextChoices):
     AWAITING_SIGNOFF = "awaiting_signoff", "审核意见待签发（R15）"
     ADVISER_OPINION_REQUIRED = "adviser_opinion_required", "须有法律顾问意见（R16）"
     TEXT_UNCHANGED = "text_unchanged", "上传文件的正文与当前版本相同"
+    NOT_APPLICABLE = "not_applicable", "该类文件不适用此程序（R13、R17、R18）"
+    PROCEDURE_INCOMPLETE = "procedure_incomplete", "决策程序未完成（R17）"
     # the system (500, 503)
     SERVER_ERROR = "server_error", "系统内部错误"
     SERVICE_UNAVAILABLE = "service_unavailable", "暂时无法访问数据库"

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from review.models import Document, History, PublicComment, ReviewRound
+from review.models import DecisionCatalogueItem, Document, History, PublicComment, ReviewRound
 
 DECIDED = ~Q(outcome="") & ~Q(outcome=ReviewRound.Outcome.WITHDRAWN)
 
@@ -57,6 +57,11 @@ def annual_figures(year: int, org_ids: list[int] | None = None) -> dict:
     published = documents.filter(kind=Document.Kind.NORMATIVE, published_on__year=year)
     filed = published.filter(filed_on__isnull=False)
     filed_on_time = filed.filter(filed_on__lte=F("published_on") + dt.timedelta(days=settings.RULE_R11_FILING_DAYS))
+    by_kind: dict[str, dict[str, int]] = {kind: {} for kind in Document.Kind.values}
+    for kind, outcome, n in (rounds.exclude(outcome=ReviewRound.Outcome.MATERIALS_MISSING)
+                             .values_list("document__kind", "outcome").annotate(n=Count("id"))
+                             .values_list("document__kind", "outcome", "n")):
+        by_kind[kind][outcome] = n
     # decided_at is a moment, due_on a local date: decided on its due date is on time. A city
     # decides hundreds of reviews a year, so this comparison runs in Python over two columns.
     timely = sum(on_time(decided_at, due_on) for decided_at, due_on in rounds.values_list("decided_at", "due_on"))
@@ -66,8 +71,9 @@ def annual_figures(year: int, org_ids: list[int] | None = None) -> dict:
         # opinions issued: decided rounds with an opinion (signed letters; v1 rounds without one)
         "review_opinions_issued": rounds.exclude(outcome=ReviewRound.Outcome.MATERIALS_MISSING).count(),
         "urgent_approvals": rounds.exclude(urgent_reason__isnull=True).exclude(urgent_reason="").count(),
-        "review_opinions_by_kind": dict(rounds.values_list("document__kind").annotate(n=Count("id"))
-                                        .values_list("document__kind", "n")),
+        "review_opinions_by_kind": {kind: sum(by_outcome.values()) for kind, by_outcome in by_kind.items()},
+        "review_opinions_by_kind_and_outcome": by_kind,
+        "decisions": _decision_figures(year, documents, org_ids),
         "returned": {outcome: returned.get(outcome, 0) for outcome in ReviewRound.RETURN_OUTCOMES},
         "reviews_on_time": timely,
         "normative_documents_published": published.count(),
@@ -77,6 +83,28 @@ def annual_figures(year: int, org_ids: list[int] | None = None) -> dict:
         "comments_adopted": comments.filter(created_at__year=year,
                                             disposition__in=["adopted", "partly_adopted"]).count(),
     }
+
+
+def _decision_figures(year, documents, org_ids) -> dict:
+    """R17: the year's catalogue, decisions made (adopted or rejected), made public, evaluated."""
+    decisions = documents.filter(kind=Document.Kind.MAJOR_DECISION)
+    catalogue = DecisionCatalogueItem.objects.filter(year=year)
+    if org_ids is not None:
+        catalogue = catalogue.filter(government_id__in=org_ids)
+    decided = decisions.filter(decided_on__year=year)
+    return {
+        "catalogued": catalogue.count(),
+        "catalogued_started": catalogue.filter(document__isnull=False).count(),
+        "adopted": decided.exclude(state=Document.State.REJECTED).count(),
+        "rejected": decided.filter(state=Document.State.REJECTED).count(),
+        "published": decisions.filter(published_on__year=year).count(),
+        "evaluated": decisions.filter(evaluations__evaluated_on__year=year).distinct().count(),
+        "outside_catalogue": decided.filter(catalogue_item__isnull=True).count(),
+    }
+
+
+KIND_WORDS = {Document.Kind.NORMATIVE: "规范性文件", Document.Kind.MAJOR_DECISION: "重大行政决策",
+              Document.Kind.CONTRACT: "合同", Document.Kind.IMPORTANT_DOCUMENT: "重要文件"}
 
 
 def annual_paragraphs(figures: dict) -> list[str]:
@@ -93,7 +121,29 @@ def annual_paragraphs(figures: dict) -> list[str]:
         f"报送备案{f['filed']}件，其中按时备案{f['filed_on_time']}件"
         f"（及时率{rate(f['filed_on_time'], f['filed'])}）。",
         f"公开征求意见共收到公众意见{f['comments_received']}条，采纳（含部分采纳）{f['comments_adopted']}条。",
+        "按类别，出具合法性审核（审查）意见：" + "，".join(
+            f"{KIND_WORDS[kind]}{sum(f['review_opinions_by_kind_and_outcome'].get(kind, {}).values())}件"
+            for kind in KIND_WORDS) + f"；其中紧急审核{f['urgent_approvals']}件。",
+        f"列入重大行政决策事项目录{f['decisions']['catalogued']}项，作出决策{f['decisions']['adopted']}项"
+        f"（未通过{f['decisions']['rejected']}项，目录外{f['decisions']['outside_catalogue']}项），"
+        f"公开决策{f['decisions']['published']}项，开展决策后评估{f['decisions']['evaluated']}项。",
     ]
+
+
+def figure_rows(figures: dict) -> list[list]:
+    """Every figure as a (label, number) row, the breakdowns included: the reports' one table."""
+    rows = [[label, figures[key]] for key, label in FIGURE_LABELS]
+    rows += [[f"退回：{ReviewRound.Outcome(outcome).label}（件）", count] for outcome, count in figures["returned"].items()]
+    for kind, word in KIND_WORDS.items():
+        for outcome, count in sorted(figures["review_opinions_by_kind_and_outcome"].get(kind, {}).items()):
+            rows.append([f"{word}：{ReviewRound.Outcome(outcome).label}（件）", count])
+    rows += [[f"重大行政决策：{label}（项）", figures["decisions"][key]] for key, label in DECISION_LABELS]
+    return rows
+
+
+DECISION_LABELS = [("catalogued", "列入目录"), ("catalogued_started", "目录内已启动"), ("adopted", "作出决策"),
+                   ("rejected", "决策未通过"), ("outside_catalogue", "目录外决策"), ("published", "公开"),
+                   ("evaluated", "决策后评估")]
 
 
 FIGURE_LABELS = [
@@ -115,7 +165,7 @@ def annual_docx(figures: dict) -> bytes:
 
     return gongwen.table_docx(
         title=f"{figures['year']}年度规范性文件合法性审核与备案情况", intro=annual_paragraphs(figures),
-        headers=["项目", "数量"], rows=[[label, str(figures[key])] for key, label in FIGURE_LABELS],
+        headers=["项目", "数量"], rows=[[label, str(count)] for label, count in figure_rows(figures)],
         widths_mm=[116, 40])
 
 
@@ -131,8 +181,6 @@ def write_xlsx(figures: dict, path) -> None:
     sheet = workbook.active
     sheet.title = f"{figures['year']}年"
     sheet.append(["项目", "数量"])
-    for key, label in FIGURE_LABELS:
-        sheet.append([label, figures[key]])
-    for outcome, count in figures["returned"].items():
-        sheet.append([f"退回：{ReviewRound.Outcome(outcome).label}（件）", count])
+    for row in figure_rows(figures):
+        sheet.append(row)
     workbook.save(path)

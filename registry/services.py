@@ -14,10 +14,12 @@ from django.db import transaction
 from core import numbering
 from core.calendar import add_years
 from core.clock import now, today
-from core.errors import Code, InvalidInput, RuleViolation
+from accounts.jurisdiction import Jurisdiction
+from accounts.models import Role
+from core.errors import Code, Forbidden, InvalidInput, RuleViolation
 from notifications import planning
 from review import history, permissions, rules
-from review.models import Document
+from review.models import DecisionCatalogueItem, Document
 from review.services import check_rules, proceed
 from registry.models import Evaluation, RegistryEntry
 
@@ -79,6 +81,72 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     proceed(document, "publish", actor, then=record,
             opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布")
     return document
+
+
+@transaction.atomic
+def document_record_decision(*, actor, document_id, meeting, decided_on: dt.date, result) -> Document:
+    """集体讨论决定 (R17): the government's meeting adopts (``decided``) or rejects the reviewed
+    decision; R7 holds: exactly the reviewed text is decided."""
+    if result not in ("adopted", "rejected"):
+        raise InvalidInput("决策结果须为：adopted（通过）或 rejected（未通过）")
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "record_decision")
+    document.decision_meeting, document.decided_on = (meeting or "").strip(), decided_on
+    approved = document.review_rounds.filter(outcome="lawful").order_by("-decided_at").values_list(
+        "decided_at", flat=True).first()
+    if approved and decided_on < approved.date():
+        raise InvalidInput("决策日期不能早于合法性审查意见出具日期")
+    words = "通过" if result == "adopted" else "未通过"
+    proceed(document, "record_decision", actor, adopted=result == "adopted",
+            opinion=f"{document.decision_meeting}（{decided_on:%Y-%m-%d}）：{words}")
+    return document
+
+
+@transaction.atomic
+def document_publish_decision(*, actor, document_id, channel, published_on: dt.date | None = None) -> Document:
+    """决策公开 (R17): the adopted decision is made public, without a registry number (R13)."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "publish_decision")
+    if channel not in Document.Channel.values:
+        raise InvalidInput("公开载体须为：政府公报、政府网站或政务新媒体")
+    document.publication_channel = channel
+    document.published_on = published_on or today()
+    document.effective_from = document.published_on
+    if document.decided_on and document.published_on < document.decided_on:
+        raise InvalidInput("公开日期不能早于决策日期")
+    proceed(document, "publish_decision", actor,
+            opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公开")
+    return document
+
+
+@transaction.atomic
+def catalogue_item_create(*, actor, year, title, organisation, planned_on=None, document=None) -> DecisionCatalogueItem:
+    """重大行政决策事项目录 (R17): a registrar of a government's office lists a decision item of its
+    government (and, optionally, links the draft decision to it)."""
+    j = Jurisdiction()
+    government = actor.organisation_id if actor.has_role(Role.REGISTRAR) else None
+    if government is None or j.government_of(government) != government:
+        raise Forbidden("只有人民政府办公室的登记人员可以编制重大行政决策事项目录")
+    if organisation.pk not in j.subtree(government):
+        raise Forbidden(f"{organisation.name}不属于本级人民政府，不能列入本级决策事项目录", code="outside_jurisdiction")
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput("请填写决策事项名称")
+    if not 2000 <= year <= today().year + 1:
+        raise InvalidInput("目录年度须为本年度或下一年度以前的年份")
+    if document is not None:
+        document = permissions.access_document(actor, document, lock=True) if isinstance(document, int) else document
+        if document.kind != Document.Kind.MAJOR_DECISION:
+            raise InvalidInput("只有重大行政决策可以列入决策事项目录")
+        if DecisionCatalogueItem.objects.filter(document=document).exists():
+            raise RuleViolation("该决策已列入目录", code="conflict")
+    item = DecisionCatalogueItem.objects.create(year=year, title=title[:200], organisation=organisation,
+                                                government_id=government, planned_on=planned_on,
+                                                document=document, created_by=actor)
+    if document is not None:
+        history.append(document=document, action="list_in_catalogue", from_state=document.state,
+                       to_state=document.state, actor=actor, opinion=f"列入{year}年度重大行政决策事项目录：{item.title}")
+    return item
 
 
 @transaction.atomic

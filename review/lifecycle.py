@@ -46,6 +46,10 @@ OTHER_ACTS = {act.name: act for act in (
     OtherAct("sign_opinion", "签发审核意见", rules.head_of, form="SignOpinionForm", states=(State.LEGALITY_REVIEW,)),
     OtherAct("give_adviser_opinion", "出具法律顾问意见", rules.invited_adviser, form="AdviserOpinionForm",
              states=(State.LEGALITY_REVIEW,)),
+    # kinds (R17, R18)
+    OtherAct("record_procedure_step", "记录专家论证、风险评估", rules.drafter_of, form="ProcedureStepForm",
+             states=(State.DRAFTING, State.PUBLIC_COMMENT)),
+    OtherAct("record_signing", "记录合同签订", rules.drafter_of, form="RecordSigningForm", states=(State.REVIEWED,)),
     # what the history shows of acts done through a transition or a sign-off
     OtherAct("draft_opinion", "拟写审核意见（待签发）"),
     OtherAct("send_back_opinion", "退回审核意见"),

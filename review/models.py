@@ -30,6 +30,8 @@ class State(models.TextChoices):
     REGISTRATION = "registration", "待登记公布"
     PUBLISHED = "published", "已公布"
     REVIEWED = "reviewed", "已出具审核意见"
+    DECIDED = "decided", "已决策"
+    REJECTED = "rejected", "决策未通过"
     WITHDRAWN = "withdrawn", "已撤回"
     REPEALED = "repealed", "已废止"
     EXPIRED = "expired", "已失效"
@@ -37,7 +39,8 @@ class State(models.TextChoices):
 
 # R7: states in which the current text must be the one approved by legality review (also what
 # the registry sees).
-REVIEWED_STATES = (State.REGISTRATION, State.PUBLISHED, State.REVIEWED, State.REPEALED, State.EXPIRED)
+REVIEWED_STATES = (State.REGISTRATION, State.PUBLISHED, State.REVIEWED, State.DECIDED, State.REJECTED,
+                   State.REPEALED, State.EXPIRED)
 # R10: what the public may read. The portal's partial index is defined on exactly this list.
 PUBLIC_STATES = (State.PUBLISHED, State.REPEALED, State.EXPIRED)
 
@@ -105,6 +108,15 @@ class Document(ConcurrentTransitionMixin, models.Model):
     filed_with = models.CharField("备案机关", max_length=200, blank=True)
     filed_on = models.DateField("备案日期", null=True, blank=True)
     filing_reference = models.CharField("备案回执号", max_length=100, blank=True)
+    # R18 contracts (nullable, no defaults: see Version.precheck on SQLite and the R7 triggers)
+    contract_counterparty = models.CharField("合同相对方", max_length=200, null=True, blank=True)
+    contract_amount_yuan = models.DecimalField("合同金额（元）", max_digits=16, decimal_places=2, null=True, blank=True)
+    contract_type = models.CharField("合同类型", max_length=50, null=True, blank=True)
+    contract_term_months = models.PositiveSmallIntegerField("合同期限（月）", null=True, blank=True)
+    contract_signed_on = models.DateField("合同签订日期", null=True, blank=True)
+    # R17 major decisions: the government's collective decision
+    decision_meeting = models.CharField("决策会议", max_length=200, null=True, blank=True)
+    decided_on = models.DateField("决策日期", null=True, blank=True)
     # endings
     closing_reason = models.TextField("撤回/废止理由", blank=True)
     repeal_decision_ref = models.CharField("废止决定文号", max_length=100, blank=True)
@@ -139,7 +151,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
             models.CheckConstraint(
                 name="r10_published_has_number",
                 condition=~Q(state__in=(State.PUBLISHED, State.REPEALED, State.EXPIRED))
-                | Q(number__isnull=False, published_on__isnull=False),
+                | Q(number__isnull=False, published_on__isnull=False)
+                | Q(kind="major_decision", published_on__isnull=False),  # R13: a decision has no number
             ),
         ]
 
@@ -166,9 +179,22 @@ class Document(ConcurrentTransitionMixin, models.Model):
         """R13: only normative documents are registered, numbered and published."""
         return self.kind == self.Kind.NORMATIVE
 
+    @property
+    def review_word(self) -> str:
+        """合法性审核 for normative documents; 合法性审查 for decisions, contracts and others."""
+        return "合法性审核" if self.kind == self.Kind.NORMATIVE else "合法性审查"
+
+    @property
+    def contract(self) -> dict | None:
+        if self.kind != self.Kind.CONTRACT or self.contract_counterparty is None:
+            return None
+        return {"counterparty": self.contract_counterparty, "amount_yuan": self.contract_amount_yuan,
+                "contract_type": self.contract_type, "term_months": self.contract_term_months,
+                "signed_on": self.contract_signed_on}
+
     # --- transitions (DESIGN §2). Bodies stay small: services do the side effects. -----------
     @transition(field=state, source=State.DRAFTING, target=State.PUBLIC_COMMENT,
-                permission=rules.drafter_of, conditions=[rules.comment_period_long_enough],
+                permission=rules.drafter_of, conditions=[rules.comment_applies, rules.comment_period_long_enough],
                 custom=dict(label="公开征求意见", form="OpenPublicCommentForm"))
     def open_public_comment(self):
         """公开征求意见: the period (comment_opened_on … comment_closes_on) is set by the service."""
@@ -182,7 +208,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=[State.DRAFTING, State.PUBLIC_COMMENT], target=State.LEGALITY_REVIEW,
                 permission=rules.drafter_of,
                 conditions=[rules.comment_period_closed, rules.comment_held_or_exempt,
-                            rules.submission_materials_complete],
+                            rules.submission_materials_complete, rules.contract_recorded,
+                            rules.decision_procedure_complete],
                 custom=dict(label="报送合法性审核", form="SubmitForReviewForm"))
     def submit_for_review(self):
         """报送合法性审核 (R2, R4). The service opens the review round and sets review_due_at (R5)."""
@@ -239,6 +266,20 @@ class Document(ConcurrentTransitionMixin, models.Model):
                 permission=rules.registrar_of, custom=dict(label="废止", form="RepealForm", danger=True))
     def repeal(self):
         """废止."""
+
+    @transition(field=state, source=State.REVIEWED, target=RETURN_VALUE(State.DECIDED, State.REJECTED),
+                permission=rules.registrar_of,
+                conditions=[rules.is_major_decision, rules.reviewed_text_is_current, rules.decision_recorded],
+                custom=dict(label="记录决策结果", form="RecordDecisionForm"))
+    def record_decision(self, *, adopted: bool):
+        """集体讨论决定 (R17, 713号 Art. 30): the government's meeting adopts or rejects the decision."""
+        return State.DECIDED if adopted else State.REJECTED
+
+    @transition(field=state, source=State.DECIDED, target=State.PUBLISHED, permission=rules.registrar_of,
+                conditions=[rules.reviewed_text_is_current, rules.publication_recorded],
+                custom=dict(label="公开决策", form="PublishDecisionForm"))
+    def publish_decision(self):
+        """决策公开 (R17, 713号 Art. 32): public, without a registry number (R13)."""
 
     @transition(field=state, source=State.PUBLISHED, target=State.EXPIRED,
                 permission=rules.system, conditions=[rules.validity_ended], custom=dict(label="有效期届满失效"))
@@ -340,10 +381,6 @@ class ReviewRound(models.Model):
     def is_paused(self):
         return self.is_open and self.paused_on is not None
 
-    @property
-    def working_days_allowed(self) -> int:
-        """R5: the round's whole budget, extension included."""
-        return settings.RULE_R5_REVIEW_WORKING_DAYS + (self.extended_by or 0)
 
 
 class Opinion(models.Model):
@@ -525,3 +562,45 @@ class VersionFile(models.Model):
 
     def __str__(self):
         return f"{self.original_name} ({self.sha256[:12]})"
+
+
+class ProcedureStep(models.Model):
+    """R17 (713号): a major decision's expert argument (专家论证) and risk assessment (风险评估),
+    each held (date, summary) or excused with a reason, before legality review."""
+
+    class Step(models.TextChoices):
+        EXPERT_ARGUMENT = "expert_argument", "专家论证"
+        RISK_ASSESSMENT = "risk_assessment", "风险评估"
+
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="procedure_steps")
+    step = models.CharField("程序", max_length=30, choices=Step.choices)
+    held_on = models.DateField("开展日期", null=True, blank=True)
+    summary = models.TextField("情况摘要", blank=True)
+    not_required_reason = models.TextField("无须开展的理由", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField("记录时间")
+
+    class Meta:
+        ordering = ["document", "step"]
+        verbose_name = verbose_name_plural = "决策程序"
+        constraints = [models.UniqueConstraint(fields=["document", "step"], name="one_record_per_procedure_step")]
+
+
+class DecisionCatalogueItem(models.Model):
+    """重大行政决策事项目录 (R17): the year's catalogue, kept by the government office and public;
+    a decision may be linked to its item (one outside the catalogue is flagged)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("决策事项", max_length=200)
+    organisation = models.ForeignKey(Organisation, verbose_name="承办单位", on_delete=models.PROTECT,
+                                     related_name="+")
+    government = models.ForeignKey(Organisation, verbose_name="决策机关", on_delete=models.PROTECT, related_name="+")
+    planned_on = models.DateField("计划完成时间", null=True, blank=True)
+    document = models.OneToOneField(Document, verbose_name="决策草案", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="catalogue_item")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("列入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "id"]
+        verbose_name = verbose_name_plural = "重大行政决策事项目录"

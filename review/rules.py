@@ -119,19 +119,76 @@ def comment_period_closed(document):
     return None
 
 
+@rule("R18")
+def comment_applies(document):
+    """R2/R18: a contract is not put out for public comment."""
+    if document.kind == document.Kind.CONTRACT:
+        return Violation("not_applicable", "合同不适用公开征求意见，请直接报送合法性审查")
+    return None
+
+
 @rule("R2")
 def comment_held_or_exempt(document):
+    if document.kind == document.Kind.CONTRACT:
+        return None  # R2 does not apply to contracts
     if not document.affects_rights or document.comment_exemption_reason.strip():
         return None
     if document.comment_closes_on and document.comment_closes_on < today():
         return None
     if document.state == document.State.PUBLIC_COMMENT:
         return None  # comment_period_closed says what is missing
+    if document.kind == document.Kind.MAJOR_DECISION:
+        return Violation("comment_required", "重大行政决策应当公开征求意见（公众参与），征求意见期不少于30日；"
+                         "依法不公开的，请填写不公开理由")
+    kind = "规范性文件" if document.kind == document.Kind.NORMATIVE else document.get_kind_display()
     return Violation(
         "comment_required",
-        "涉及公民、法人和其他组织权利义务的规范性文件，应当公开征求意见；"
-        "依法不公开的，请填写不公开理由",
+        f"涉及公民、法人和其他组织权利义务的{kind}，应当公开征求意见；依法不公开的，请填写不公开理由",
     )
+
+
+# --- R18: a contract's particulars ----------------------------------------------------------
+@rule("R18")
+def contract_recorded(document):
+    if document.kind != document.Kind.CONTRACT:
+        return None
+    missing = [label for label, value in (("合同相对方", document.contract_counterparty),
+                                          ("合同金额", document.contract_amount_yuan),
+                                          ("合同类型", document.contract_type)) if value in (None, "")]
+    if missing:
+        return Violation("validation_error", "合同须写明" + "、".join(missing))
+    return None
+
+
+# --- R17: a major decision's procedure (713号) ------------------------------------------------
+@rule("R17")
+def decision_procedure_complete(document):
+    if document.kind != document.Kind.MAJOR_DECISION:
+        return None
+    done = {step for step, held, reason in document.procedure_steps.values_list("step", "held_on", "not_required_reason")
+            if held or reason.strip()}
+    missing = [label for value, label in (("expert_argument", "专家论证"), ("risk_assessment", "风险评估"))
+               if value not in done]
+    if missing:
+        return Violation("procedure_incomplete",
+                         "重大行政决策报送合法性审查前，须开展" + "、".join(missing) + "，或记录无须开展的理由")
+    return None
+
+
+@rule("R17")
+def is_major_decision(document):
+    if document.kind != document.Kind.MAJOR_DECISION:
+        return Violation("not_applicable", f"{document.get_kind_display()}不经集体讨论决定程序")
+    return None
+
+
+@rule("R17")
+def decision_recorded(document):
+    if not (document.decision_meeting or "").strip() or document.decided_on is None:
+        return Violation("validation_error", "请填写决策会议名称和决策日期")
+    if document.decided_on > today():
+        return Violation("validation_error", "决策日期不能晚于今天")
+    return None
 
 
 # --- R4: what a submission carries (报送审核材料) --------------------------------------------
@@ -158,22 +215,30 @@ def review_minimum(document) -> int:
     return settings.RULE_R5_REVIEW_MIN_WORKING_DAYS
 
 
-def review_working_days_elapsed(review_round, today) -> int:
-    """Working days the round has run: its budget (15, plus an extension) less what is left.
-    Time paused for missing materials does not count (the due date moved with the pause)."""
+def review_working_days(document) -> int:
+    """R5/R18: the working days a review may take: 15; 7 for a contract."""
+    if document.kind == document.Kind.CONTRACT:
+        return settings.RULE_R18_CONTRACT_REVIEW_WORKING_DAYS
+    return settings.RULE_R5_REVIEW_WORKING_DAYS
+
+
+def review_working_days_elapsed(document, review_round, today) -> int:
+    """Working days the round has run: its budget (plus an extension) less what is left. Time
+    paused for missing materials does not count (the due date moved with the pause)."""
     left, _ = working_days.count_working_days(today, review_round.due_on)
-    return review_round.working_days_allowed - left
+    return review_working_days(document) + (review_round.extended_by or 0) - left
 
 
 def review_time_violation(document, review_round, *, urgent_reason: str, today) -> Violation | None:
     """R5: an opinion earlier than the minimum needs a recorded urgency reason."""
     minimum = review_minimum(document)
-    elapsed = review_working_days_elapsed(review_round, today)
+    elapsed = review_working_days_elapsed(document, review_round, today)
     if elapsed >= minimum or urgent_reason.strip():
         return None
+    word = document.review_word
     return Violation("review_too_early",
-                     f"合法性审核时间一般不少于{minimum}个工作日（本轮已审核{max(elapsed, 0)}个工作日）；"
-                     "确需提前出具审核意见的，请填写紧急审核理由")
+                     f"{word}时间一般不少于{minimum}个工作日（本轮已{word[-2:]}{max(elapsed, 0)}个工作日）；"
+                     "确需提前出具意见的，请填写紧急审核理由")
 
 
 # --- R16: a legal adviser's written opinion (法律顾问/公职律师) --------------------------------
@@ -197,7 +262,8 @@ def adviser_opinion_given(document):
     if answered:
         return None
     kind = document.get_kind_display()
-    return Violation("adviser_opinion_required", f"{kind}须有法律顾问或公职律师出具书面法律意见后，方可审核通过")
+    return Violation("adviser_opinion_required",
+                     f"{kind}须有法律顾问或公职律师出具书面法律意见后，方可{document.review_word}通过")
 
 
 # --- R6: a return's findings are followed up before approval (DESIGN §7) --------------------
@@ -213,12 +279,13 @@ def findings_resolved(document):
 @rule("R7")
 def reviewed_text_is_current(document):
     approved, current = document.approved_version, document.current_version
+    word = document.review_word
     if approved is None:
-        return Violation("review_required", "该文件未经合法性审核通过，不得审议、登记或公布")
+        return Violation("review_required", f"该文件未经{word}通过，不得审议、决策、登记或公布")
     if current is None or approved.pk != current.pk or approved.sha256 != current.sha256:
-        return Violation("text_changed_since_review", "文本在合法性审核后已被修改，须重新报送审核")
+        return Violation("text_changed_since_review", f"文本在{word}后已被修改，须重新报送{word}")
     if not document.review_rounds.filter(version=approved, outcome="lawful").exists():
-        return Violation("review_required", "该文件未经合法性审核通过，不得审议、登记或公布")
+        return Violation("review_required", f"该文件未经{word}通过，不得审议、决策、登记或公布")
     return None
 
 

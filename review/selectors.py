@@ -7,8 +7,8 @@ from django.utils import timezone
 from core.clock import today
 from core.errors import NotFound
 from review.comments import adoption_summary, group_comments
-from review.models import (PUBLIC_STATES, Document, History, Opinion, PublicComment, ReviewFinding, ReviewRound, State,
-                           Version)
+from review.models import (PUBLIC_STATES, DecisionCatalogueItem, Document, History, Opinion, ProcedureStep,
+                           PublicComment, ReviewFinding, ReviewRound, State, Version)
 from review.permissions import base_documents as _base
 from review.permissions import documents_visible_to
 
@@ -204,10 +204,14 @@ class DocumentRow:
               "drafting_notes", "comment_summary", "review_due_at", "review_due_provisional",
               "deliberation_meeting", "deliberated_on", "number", "registered_at", "publication_channel",
               "published_on", "effective_from", "expires_on", "filed_with", "filed_on", "filing_reference",
-              "evaluation_due_on", "closing_reason", "repeal_decision_ref", "created_at", "updated_at")
+              "evaluation_due_on", "closing_reason", "repeal_decision_ref", "created_at", "updated_at",
+              "contract_counterparty", "contract_amount_yuan", "contract_type", "contract_term_months",
+              "contract_signed_on", "decision_meeting", "decided_on")
     RELATED = ("issuer__code", "drafting_org__code", "current_version__body", "current_version__number",
                "current_version__precheck")
 
+    Kind = Document.Kind
+    contract = property(Document.contract.fget)
     filing_due_on = property(Document.filing_due_on.fget)
     filed_on_time = property(Document.filed_on_time.fget)
 
@@ -215,6 +219,7 @@ class DocumentRow:
         for name in self.FIELDS:
             setattr(self, name, values[name])
         self.desk = (values["handler_name"], values["review_paused_on"], (opinions or {}).get(values["id"], []))
+        self.catalogue_item_ref = values["catalogue_item_ref"]
         self.issuer, self.drafting_org = _Code(values["issuer__code"]), _Code(values["drafting_org__code"])
         self.current_version = (_Text(values["current_version__body"], values["current_version__number"],
                                       values["current_version__precheck"])
@@ -222,7 +227,32 @@ class DocumentRow:
 
 
 def as_rows(queryset: QuerySet[Document]):
-    return with_desk(queryset).values(*DocumentRow.FIELDS, *DocumentRow.RELATED, "handler_name", "review_paused_on")
+    return (with_desk(queryset)
+            .annotate(catalogue_item_ref=Subquery(DecisionCatalogueItem.objects.filter(document=OuterRef("pk"))
+                                                  .values("pk")[:1]))
+            .values(*DocumentRow.FIELDS, *DocumentRow.RELATED, "handler_name", "review_paused_on",
+                    "catalogue_item_ref"))
+
+
+def catalogue_item_of(document) -> int | None:
+    if hasattr(document, "catalogue_item_ref"):
+        return document.catalogue_item_ref
+    return DecisionCatalogueItem.objects.filter(document=document).values_list("pk", flat=True).first()
+
+
+def catalogue(*, year=None, government=None) -> QuerySet[DecisionCatalogueItem]:
+    """重大行政决策事项目录 (R17): public, by year and government."""
+    qs = DecisionCatalogueItem.objects.select_related("organisation", "government", "document").order_by(
+        "-year", "government__code", "id")
+    if year is not None:
+        qs = qs.filter(year=year)
+    if government:
+        qs = qs.filter(government__code=government)
+    return qs
+
+
+def procedure_steps_of(document) -> QuerySet[ProcedureStep]:
+    return document.procedure_steps.select_related("recorded_by").order_by("step")
 
 
 def document_rows(rows) -> list[DocumentRow]:

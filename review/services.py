@@ -24,8 +24,8 @@ from core.calendar import Calendar
 from notifications import planning
 from review import history, lifecycle, permissions, rules, selectors
 from review.comments import adoption_summary, group_comments
-from review.models import (AdviserInvitation, Document, Opinion, PublicComment, ReviewFinding, ReviewRound, State,
-                           Version, content_hash)
+from review.models import (AdviserInvitation, Document, Opinion, ProcedureStep, PublicComment, ReviewFinding,
+                           ReviewRound, State, Version, content_hash)
 from review.precheck import run_precheck
 
 
@@ -107,16 +107,36 @@ def _new_version(document, body, author) -> Version:
 
 
 # --- drafting ------------------------------------------------------------------------------
+def _contract_fields(kind, contract) -> dict:
+    """R18: a contract carries its counterparty, amount, type (and term); other kinds none."""
+    if kind != Document.Kind.CONTRACT:
+        if contract:
+            raise InvalidInput("只有合同可以填写合同信息（contract）")
+        return {}
+    if not contract:
+        raise InvalidInput("合同须填写合同信息：相对方、金额、合同类型（contract）")
+    counterparty = (contract.get("counterparty") or "").strip()
+    contract_type = (contract.get("contract_type") or "").strip()
+    amount = contract.get("amount_yuan")
+    if not counterparty or not contract_type or amount is None:
+        raise InvalidInput("合同须填写相对方、金额和合同类型")
+    if amount < 0:
+        raise InvalidInput("合同金额不能为负数")
+    return {"contract_counterparty": counterparty[:200], "contract_type": contract_type[:50],
+            "contract_amount_yuan": amount, "contract_term_months": contract.get("term_months")}
+
+
 @transaction.atomic
 def document_create(*, actor, title, body, issuer: Organisation, kind=Document.Kind.NORMATIVE,
                     affects_rights=True, business_related=False, validity_years=None,
-                    provisional=False) -> Document:
+                    provisional=False, contract=None) -> Document:
     permissions.check_create(actor, issuer)
     _check_validity(validity_years, provisional)
     document = Document.objects.create(
         kind=kind, title=_clean_title(title), issuer=issuer, drafting_org_id=actor.organisation_id,
         affects_rights=affects_rights, business_related=business_related,
         validity_years=validity_years, provisional=provisional, created_by=actor,
+        **_contract_fields(kind, contract),
     )
     document.current_version = _new_version(document, _clean_body(body), actor)
     document.save(update_fields=["current_version"])
@@ -126,7 +146,7 @@ def document_create(*, actor, title, body, issuer: Organisation, kind=Document.K
 
 
 EDITABLE_FIELDS = {"title", "body", "kind", "issuer", "affects_rights", "business_related",
-                   "validity_years", "provisional"}
+                   "validity_years", "provisional", "contract"}
 
 
 @transaction.atomic
@@ -148,6 +168,13 @@ def document_update(*, actor, document_id, **changes) -> Document:
     _check_validity(changes.get("validity_years", document.validity_years),
                     changes.get("provisional", document.provisional))
     body = changes.pop("body", None)
+    if "contract" in changes or "kind" in changes:
+        kind = changes.get("kind", document.kind)
+        contract = changes.pop("contract", None) if "contract" in changes else document.contract
+        for field in ("contract_counterparty", "contract_amount_yuan", "contract_type", "contract_term_months"):
+            setattr(document, field, None)
+        for field, value in _contract_fields(kind, contract).items():
+            setattr(document, field, value)
     for field, value in changes.items():
         setattr(document, field, value)
     new_version = None
@@ -199,7 +226,7 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
     now = timezone.now()
     paused = document.review_rounds.select_for_update().filter(outcome="", paused_on__isnull=False).first()
     # R5: a round paused for missing materials resumes with the working days it had left.
-    left = paused.days_left_at_pause if paused else settings.RULE_R5_REVIEW_WORKING_DAYS
+    left = paused.days_left_at_pause if paused else rules.review_working_days(document)
     due = add_working_days(timezone.localdate(now), left)
     document.review_due_at, document.review_due_provisional = due.date, due.provisional
 
@@ -546,6 +573,53 @@ def document_withdraw(*, actor, document_id, reason) -> Document:
         open_round.decided_at = timezone.now()
         open_round.save()
     planning.cancel_open_reminders(document)
+    return document
+
+
+# --- kinds: major decisions (R17) and contracts (R18) --------------------------------------
+@transaction.atomic
+def document_record_procedure_step(*, actor, document_id, step, held_on=None, summary="",
+                                   not_required_reason="") -> ProcedureStep:
+    """专家论证 / 风险评估 (R17, 713号): held (date, summary) or excused with a reason; recorded again
+    replaces the earlier record, while the decision is being drafted or out for comment."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "record_procedure_step")
+    if document.kind != Document.Kind.MAJOR_DECISION:
+        raise RuleViolation("只有重大行政决策需要记录专家论证和风险评估", code="not_applicable")
+    if step not in ProcedureStep.Step.values:
+        raise InvalidInput("程序须为：expert_argument（专家论证）或 risk_assessment（风险评估）")
+    summary, reason = (summary or "").strip(), (not_required_reason or "").strip()
+    if held_on is None and not reason:
+        raise InvalidInput("请填写开展日期和情况摘要，或无须开展的理由")
+    if held_on is not None and (not summary or held_on > today()):
+        raise InvalidInput("已开展的，请填写不晚于今天的开展日期和情况摘要")
+    record, _ = ProcedureStep.objects.update_or_create(
+        document=document, step=step,
+        defaults={"held_on": held_on, "summary": summary if held_on else "",
+                  "not_required_reason": "" if held_on else reason, "recorded_by": actor,
+                  "recorded_at": timezone.now()})
+    label = record.get_step_display()
+    history.append(document=document, action="record_procedure_step", from_state=document.state,
+                   to_state=document.state, actor=actor,
+                   opinion=f"{label}：{held_on:%Y-%m-%d}，{summary}" if held_on else f"{label}：无须开展（{reason}）")
+    return record
+
+
+@transaction.atomic
+def document_record_signing(*, actor, document_id, signed_on: dt.date) -> Document:
+    """合同签订 (R18): the date the reviewed contract was signed."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "record_signing")
+    if document.kind != Document.Kind.CONTRACT:
+        raise RuleViolation("只有合同可以记录签订日期", code="not_applicable")
+    approved = document.review_rounds.filter(outcome="lawful").order_by("-decided_at").values_list(
+        "decided_at", flat=True).first()
+    if signed_on > today() or (approved and signed_on < timezone.localdate(approved)):
+        raise InvalidInput("签订日期须在合法性审查意见出具之后，且不晚于今天")
+    document.contract_signed_on = signed_on
+    document.save(update_fields=["contract_signed_on", "updated_at"])
+    history.append(document=document, action="record_signing", from_state=document.state, to_state=document.state,
+                   actor=actor, opinion=f"合同于{signed_on:%Y-%m-%d}签订")
     return document
 
 

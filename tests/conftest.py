@@ -1,6 +1,7 @@
 """Fixtures: the organisations and users of a small city, API clients per role, and
 ``make_document`` that carries a document to a state through the real services (no shortcuts)."""
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from rest_framework.test import APIClient
@@ -81,11 +82,18 @@ def make_document(users, orgs):
     """Carry a new document to ``until`` (one of STEPS) through the services."""
 
     def make(until="drafting", *, kind="normative", affects_rights=False, validity_years=5, title="春城市校外培训机构管理办法"):
+        contract = ({"counterparty": "春城建设集团有限公司", "amount_yuan": Decimal("2500000.00"),
+                     "contract_type": "建设工程", "term_months": 24} if kind == "contract" else None)
         doc = services.document_create(actor=users["drafter"], title=title, body=BODY, issuer=orgs["city"],
-                                       kind=kind, affects_rights=affects_rights, validity_years=validity_years)
+                                       kind=kind, affects_rights=affects_rights, validity_years=validity_years,
+                                       contract=contract)
         steps = STEPS[1:STEPS.index(until) + 1]
         for step in steps:
             if step == "submitted":
+                if kind == "major_decision":  # R17: expert argument and risk assessment first
+                    for procedure in ("expert_argument", "risk_assessment"):
+                        services.document_record_procedure_step(actor=users["drafter"], document_id=doc.pk,
+                                                                step=procedure, held_on=today(), summary="已开展")
                 services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk,
                                                     drafting_notes="依据《中华人民共和国教育法》第十条制定。",
                                                     exemption_reason="" if not affects_rights else "应急，经批准不公开")

@@ -83,6 +83,19 @@ class PublishForm(forms.Form):
     effective_from = forms.DateField(label=_("In force from (empty: publication day)"), required=False, widget=DATE)
 
 
+class RecordDecisionForm(forms.Form):
+    """R17: the government's collective decision on a major decision."""
+
+    meeting = forms.CharField(label="决策会议", max_length=200)
+    decided_on = forms.DateField(label="决策日期", widget=DATE)
+    result = forms.ChoiceField(label="决策结果", choices=[("adopted", "通过"), ("rejected", "未通过")])
+
+
+class PublishDecisionForm(forms.Form):
+    channel = forms.ChoiceField(label="公开载体", choices=Document.Channel.choices)
+    published_on = forms.DateField(label="公开日期（不填为今天）", required=False, widget=DATE)
+
+
 class FileRecordForm(forms.Form):
     filed_with = forms.CharField(label=_("Filed with"), max_length=200)
     filed_on = forms.DateField(label=_("Filed on"), widget=DATE)

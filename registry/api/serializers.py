@@ -1,5 +1,7 @@
 from rest_framework import serializers
 
+from accounts.models import Organisation
+
 from registry.models import Evaluation, RegistryEntry
 from review.api.serializers import TEXT_MAX
 from review.models import Document
@@ -101,6 +103,8 @@ class AnnualStatsSerializer(serializers.Serializer):
     review_opinions_issued = serializers.IntegerField()
     urgent_approvals = serializers.IntegerField(help_text="R5: opinions before the minimum review time, with a reason")
     review_opinions_by_kind = serializers.DictField(child=serializers.IntegerField())
+    review_opinions_by_kind_and_outcome = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    decisions = serializers.DictField(child=serializers.IntegerField(), help_text="R17: catalogue and decisions")
     returned = serializers.DictField(child=serializers.IntegerField())
     reviews_on_time = serializers.IntegerField()
     normative_documents_published = serializers.IntegerField()
@@ -109,3 +113,39 @@ class AnnualStatsSerializer(serializers.Serializer):
     comments_received = serializers.IntegerField()
     comments_adopted = serializers.IntegerField()
     paragraphs = serializers.ListField(child=serializers.CharField())
+
+
+class RecordDecisionInput(serializers.Serializer):
+    meeting = serializers.CharField(max_length=200)
+    decided_on = serializers.DateField()
+    result = serializers.ChoiceField(choices=[("adopted", "通过"), ("rejected", "未通过")])
+
+
+class PublishDecisionInput(serializers.Serializer):
+    channel = serializers.ChoiceField(choices=Document.Channel.choices)
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CatalogueItemInput(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=9999)
+    title = serializers.CharField(max_length=200)
+    organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(),
+                                                error_messages={"does_not_exist": "机构代码 {value} 不存在"})
+    planned_on = serializers.DateField(required=False, allow_null=True)
+    document = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**63 - 1)
+
+
+class CatalogueItemSerializer(serializers.Serializer):
+    """重大行政决策事项目录 (R17), as the public reads it."""
+
+    id = serializers.IntegerField()
+    year = serializers.IntegerField()
+    title = serializers.CharField()
+    organisation = serializers.CharField(source="organisation.name")
+    government = serializers.CharField(source="government.name")
+    planned_on = serializers.DateField(allow_null=True)
+    document = serializers.IntegerField(source="document_id", allow_null=True)
+    state = serializers.SerializerMethodField(help_text="the decision's progress, in words")
+
+    def get_state(self, item) -> str:
+        return item.document.get_state_display() if item.document_id else "尚未启动"

@@ -33,6 +33,35 @@ publish = _transition_view("publish", s.PublishInput, services.document_publish)
 file_record = _transition_view("file_record", s.FileRecordInput, services.document_file_record)
 repeal = _transition_view("repeal", s.RepealInput, services.document_repeal)
 void_number = _transition_view("void_number", s.VoidNumberInput, services.document_void_number)
+record_decision = _transition_view("record_decision", s.RecordDecisionInput, services.document_record_decision)
+publish_decision = _transition_view("publish_decision", s.PublishDecisionInput, services.document_publish_decision)
+
+
+class DecisionCatalogue(generics.ListCreateAPIView):
+    """重大行政决策事项目录 (R17): staff read; a government office's registrar adds items."""
+
+    serializer_class = s.CatalogueItemSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        year = self.request.query_params.get("year")
+        return selectors.catalogue(year=int(year) if year and year.isdigit() and len(year) == 4 else None,
+                                   government=self.request.query_params.get("government"))
+
+    @extend_schema(request=s.CatalogueItemInput, responses={201: s.CatalogueItemSerializer})
+    def post(self, request):
+        data = s.CatalogueItemInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.catalogue_item_create(actor=request.user, **data.validated_data)
+        return Response(s.CatalogueItemSerializer(item).data, status=201)
+
+
+class PublicDecisionCatalogue(DecisionCatalogue):
+    """The published catalogue: no login (GET only)."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    http_method_names = ["get", "head", "options"]
 
 
 @extend_schema(request=s.RecordEvaluationInput, responses=s.EvaluationSerializer,

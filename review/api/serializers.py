@@ -1,5 +1,6 @@
 """Thin serializers: input shapes are checked here (400), rules in the services (409)."""
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation
@@ -23,6 +24,16 @@ class OrgCodeField(serializers.SlugRelatedField):
     }
 
 
+class ContractSerializer(serializers.Serializer):
+    """R18: a contract's particulars."""
+
+    counterparty = serializers.CharField(max_length=200)
+    amount_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    contract_type = serializers.CharField(max_length=50)
+    term_months = serializers.IntegerField(min_value=1, max_value=1200, required=False, allow_null=True)
+    signed_on = serializers.DateField(read_only=True, allow_null=True)
+
+
 class OpinionBriefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
@@ -42,10 +53,15 @@ class DocumentSerializer(serializers.ModelSerializer):
     review_working_days_left = serializers.SerializerMethodField()
     filing_due_on = serializers.DateField(read_only=True, allow_null=True)
     filed_on_time = serializers.BooleanField(read_only=True, allow_null=True)
-    handler = serializers.CharField(read_only=True, allow_null=True, help_text="承办人 (username) of the open round")
-    review_paused_on = serializers.DateField(read_only=True, allow_null=True,
-                                             help_text="R5: the open round is paused for missing materials since")
-    opinions = OpinionBriefSerializer(many=True, read_only=True)
+    handler = serializers.SerializerMethodField(help_text="承办人 (username) of the open round")
+    review_paused_on = serializers.SerializerMethodField(
+        help_text="R5: the open round is paused for missing materials since")
+    opinions = serializers.SerializerMethodField(help_text="审核意见书 issued")
+    contract = serializers.SerializerMethodField(help_text="R18: a contract's particulars")
+    decided_on = serializers.DateField(read_only=True, allow_null=True)
+    decision_meeting = serializers.CharField(read_only=True, allow_null=True)
+    catalogue_item = serializers.SerializerMethodField(help_text="R17: the decision catalogue item it belongs to")
+    outside_catalogue = serializers.SerializerMethodField(help_text="R17: a major decision outside the catalogue")
 
     class Meta:
         model = Document
@@ -60,6 +76,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "filing_due_on", "filed_with", "filed_on", "filed_on_time", "filing_reference",
             "evaluation_due_on", "closing_reason", "repeal_decision_ref",
             "created_at", "updated_at", "handler", "review_paused_on", "opinions",
+            "contract", "decision_meeting", "decided_on", "catalogue_item", "outside_catalogue",
         ]
         read_only_fields = fields
 
@@ -70,9 +87,9 @@ class DocumentSerializer(serializers.ModelSerializer):
     _PLAIN = ("id", "kind", "title", "state", "affects_rights", "business_related", "validity_years", "provisional",
               "comment_short_period_reason", "comment_exemption_reason", "drafting_notes", "comment_summary",
               "review_due_provisional", "deliberation_meeting", "number", "publication_channel", "filed_with",
-              "filing_reference", "closing_reason", "repeal_decision_ref")
+              "filing_reference", "closing_reason", "repeal_decision_ref", "decision_meeting")
     _DATES = ("comment_opened_on", "comment_closes_on", "review_due_at", "deliberated_on", "published_on",
-              "effective_from", "expires_on", "filing_due_on", "filed_on", "evaluation_due_on")
+              "effective_from", "expires_on", "filing_due_on", "filed_on", "evaluation_due_on", "decided_on")
     _DATETIMES = ("registered_at", "created_at", "updated_at")
 
     def to_representation(self, document):
@@ -91,18 +108,46 @@ class DocumentSerializer(serializers.ModelSerializer):
             precheck_findings=self.get_precheck_findings(document),
             review_working_days_left=self.get_review_working_days_left(document),
             filed_on_time=document.filed_on_time,
-            **self.desk(document),
+            handler=self.get_handler(document), review_paused_on=self.get_review_paused_on(document),
+            opinions=self.get_opinions(document), contract=self.get_contract(document),
+            catalogue_item=self.get_catalogue_item(document), outside_catalogue=self.get_outside_catalogue(document),
         )
         return {name: out[name] for name in self.Meta.fields}
 
-    def desk(self, document) -> dict:
+    @extend_schema_field(ContractSerializer(allow_null=True))
+    def get_contract(self, document) -> dict | None:
+        contract = document.contract
+        if contract is None:
+            return None
+        amount = contract["amount_yuan"]
+        return {**contract, "amount_yuan": None if amount is None else f"{amount:.2f}",
+                "signed_on": contract["signed_on"].isoformat() if contract["signed_on"] else None}
+
+    @staticmethod
+    def _desk(document) -> tuple:
         """The review desk's fields (R5, R15): a list annotates them (selectors.with_desk), a
-        detail reads them here."""
+        detail reads them once here."""
         if not hasattr(document, "desk"):
             document.desk = selectors.desk_of(document)
-        handler, paused_on, opinions = document.desk
-        return {"handler": handler, "review_paused_on": paused_on.isoformat() if paused_on else None,
-                "opinions": opinions}
+        return document.desk
+
+    def get_handler(self, document) -> str | None:
+        return self._desk(document)[0]
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_review_paused_on(self, document) -> str | None:
+        paused_on = self._desk(document)[1]
+        return paused_on.isoformat() if paused_on else None
+
+    @extend_schema_field(OpinionBriefSerializer(many=True))
+    def get_opinions(self, document) -> list[dict]:
+        return self._desk(document)[2]
+
+    def get_catalogue_item(self, document) -> int | None:
+        return selectors.catalogue_item_of(document) if document.kind == Document.Kind.MAJOR_DECISION else None
+
+    def get_outside_catalogue(self, document) -> bool:
+        return document.kind == Document.Kind.MAJOR_DECISION and self.get_catalogue_item(document) is None
 
     def get_precheck_findings(self, document) -> int | None:
         """How many R1 suspects the pre-check found in the current text."""
@@ -125,6 +170,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 class DocumentCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=settings.MAX_TITLE_LENGTH)
+    contract = ContractSerializer(required=False, allow_null=True, help_text="R18: required for a contract")
     body = serializers.CharField(max_length=settings.MAX_BODY_CHARS, trim_whitespace=False)
     kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.NORMATIVE)
     issuer = OrgCodeField()
@@ -260,6 +306,27 @@ class AwaitingSignoffSerializer(serializers.Serializer):
 
     state = serializers.CharField()
     opinion = DraftedOpinionSerializer()
+
+
+class ProcedureStepInput(serializers.Serializer):
+    step = serializers.ChoiceField(choices=[("expert_argument", "专家论证"), ("risk_assessment", "风险评估")])
+    held_on = serializers.DateField(required=False, allow_null=True)
+    summary = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    not_required_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+
+class ProcedureStepSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    step_display = serializers.CharField(source="get_step_display")
+    held_on = serializers.DateField(allow_null=True)
+    summary = serializers.CharField()
+    not_required_reason = serializers.CharField()
+    recorded_by = serializers.CharField(source="recorded_by.username")
+    recorded_at = serializers.DateTimeField()
+
+
+class RecordSigningInput(serializers.Serializer):
+    signed_on = serializers.DateField()
 
 
 class SignOpinionInput(serializers.Serializer):

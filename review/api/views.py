@@ -206,6 +206,24 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def return_for_revision(self, request, pk=None):
         return conclude(request, pk, s.ReturnForRevisionInput, services.document_return_for_revision)
 
+    @extend_schema(methods=["GET"], responses=s.ProcedureStepSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.ProcedureStepInput, responses={201: s.ProcedureStepSerializer})
+    @action(detail=True, methods=["get", "post"], url_path="procedure-steps", pagination_class=None)
+    def procedure_steps(self, request, pk=None):
+        """专家论证 / 风险评估 of a major decision (R17): held or excused, before submission."""
+        if request.method == "POST":
+            data = s.ProcedureStepInput(data=request.data)
+            data.is_valid(raise_exception=True)
+            step = services.document_record_procedure_step(actor=request.user, document_id=pk, **data.validated_data)
+            return Response(s.ProcedureStepSerializer(step).data, status=201)
+        return Response(s.ProcedureStepSerializer(selectors.procedure_steps_of(self.get_object()), many=True).data)
+
+    @extend_schema(request=s.RecordSigningInput, responses=s.DocumentSerializer)
+    @action(detail=True, methods=["post"], url_path="record-signing")
+    def record_signing(self, request, pk=None):
+        """合同签订日期 (R18), after the contract's legality review."""
+        return act(request, pk, s.RecordSigningInput, services.document_record_signing)
+
     @extend_schema(request=s.SignOpinionInput, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"], url_path="sign-opinion")
     def sign_opinion(self, request, pk=None):

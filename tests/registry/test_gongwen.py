@@ -95,7 +95,10 @@ def test_long_titles_break_where_the_sense_allows():
 def test_the_annual_report_is_a_gongwen():
     figures = {"year": 2026, "normative_documents_reviewed": 3, "review_opinions_issued": 4, "urgent_approvals": 1, "reviews_on_time": 4,
                "normative_documents_published": 2, "filed": 2, "filed_on_time": 1, "comments_received": 5,
-               "comments_adopted": 2, "returned": {"lawful_with_changes": 1, "unlawful": 0, "materials_missing": 1}}
+               "comments_adopted": 2, "returned": {"lawful_with_changes": 1, "unlawful": 0, "materials_missing": 1},
+               "review_opinions_by_kind_and_outcome": {"normative": {"lawful": 3}, "contract": {"lawful": 1}},
+               "decisions": {"catalogued": 2, "catalogued_started": 1, "adopted": 1, "rejected": 0,
+                             "outside_catalogue": 0, "published": 1, "evaluated": 0}}
     docx = Docx(io.BytesIO(annual_docx(figures)))
     assert_gongwen_page(docx)
     title_paragraph(docx, "2026年度规范性文件合法性审核与备案情况")

@@ -32,7 +32,13 @@ def desk(users, orgs):
 
 def submitted(users, orgs, *, kind="normative", title="春城市校外培训机构管理办法"):
     doc = services.document_create(actor=users["drafter"], title=title, body=BODY, issuer=orgs["city"], kind=kind,
-                                   affects_rights=False, validity_years=5)
+                                   affects_rights=False, validity_years=5,
+                                   contract={"counterparty": "某公司", "amount_yuan": 10, "contract_type": "采购"}
+                                   if kind == "contract" else None)
+    if kind == "major_decision":  # R17: the procedure steps come before legality review
+        for step in ("expert_argument", "risk_assessment"):
+            services.document_record_procedure_step(actor=users["drafter"], document_id=doc.pk, step=step,
+                                                    not_required_reason="本决策不涉及")
     services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据教育法",
                                         exemption_reason="不涉及")
     return Document.objects.get(pk=doc.pk)

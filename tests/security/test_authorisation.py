@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Organisation, User
 from notifications.models import InboxMessage
+from registry import services as registry_services
 from review import services
 from review.models import Document, PublicComment
 from core.clock import today
@@ -110,6 +111,23 @@ API = {
     ("GET", "/api/documents/{id}/adviser-opinions/"): ("invited", None, expect(401, 200, 404, 200, 404, 200)),
     ("POST", "/api/documents/{id}/adviser-opinions/"): (
         "invited", lambda w: {"opinion": "无法律风险"}, expect(401, 403, 404, 403, 404, 403, 403)),
+    # kinds (R17, R18)
+    ("GET", "/api/documents/{id}/procedure-steps/"): ("decision", None, OWN_DRAFT_READ),
+    ("POST", "/api/documents/{id}/procedure-steps/"): (
+        "decision", lambda w: {"step": "risk_assessment", "not_required_reason": "不涉及社会稳定风险"},
+        expect(401, 201, 404, 404, 404, 403)),
+    ("POST", "/api/documents/{id}/record-signing/"): (
+        "contract_reviewed", lambda w: {"signed_on": TODAY()}, expect(401, 200, 404, 403, 403, 403)),
+    ("POST", "/api/documents/{id}/record-decision/"): (
+        "decision_reviewed", lambda w: {"meeting": "市政府常务会议", "decided_on": TODAY(), "result": "adopted"},
+        expect(401, 403, 404, 403, 200, 403)),
+    ("POST", "/api/documents/{id}/publish-decision/"): (
+        "decided", lambda w: {"channel": "website"}, expect(401, 403, 404, 403, 200, 403)),
+    ("GET", "/api/decision-catalogue/"): ("none", None, STAFF_ALL),
+    ("POST", "/api/decision-catalogue/"): (
+        "none", lambda w: {"year": today().year, "title": "春城市轨道交通规划", "organisation": "CSJY"},
+        expect(401, 403, 403, 403, 201, 403)),
+    ("GET", "/api/public/decision-catalogue/"): ("none", None, PUBLIC),
     ("GET", "/api/opinions/"): ("approved", None, STAFF_ALL),
     ("GET", "/api/opinions/{id}/"): ("approved", None, expect(401, 200, 404, 200, 200, 200)),
     ("GET", "/api/opinions/{id}/docx/"): ("approved", None, expect(401, 200, 404, 200, 200, 200)),
@@ -218,6 +236,17 @@ def world(make_document, users, orgs, freeze_today, settings, tmp_path):
                                                   opinion="不合法", findings=[{"article": "第二条"}])
             services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="已修改")
             w["doc"], w["finding"] = doc, doc.findings.get()
+        elif kind == "decision":
+            w["doc"] = make_document("drafting", kind="major_decision")
+        elif kind == "contract_reviewed":
+            w["doc"] = make_document("approved", kind="contract")
+        elif kind in ("decision_reviewed", "decided"):
+            doc = make_document("approved", kind="major_decision")
+            if kind == "decided":
+                registry_services.document_record_decision(actor=users["registrar"], document_id=doc.pk,
+                                                           meeting="市政府常务会议", decided_on=today(),
+                                                           result="adopted")
+            w["doc"] = doc
         elif kind in ("awaiting", "invited"):
             doc = make_document("submitted")
             if kind == "awaiting":  # a bureau with sign-off: the handler's opinion waits for a head
@@ -257,6 +286,8 @@ def wrong_org_expectation(operation, role):
         return right  # the same for everyone
     if path == "/api/documents/" and method == "POST":
         return 403 if role == "drafter" else right  # may not draft in the city's name
+    if path == "/api/decision-catalogue/" and method == "POST":
+        return 403 if role == "registrar" else right  # may not list the city's departments' decisions
     if path.startswith("/api/documents/{id}/"):
         return 404  # may not see the city's document
     if path.startswith("/api/inbox/{id}/") or path.startswith("/api/opinions/{id}/"):
