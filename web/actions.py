@@ -51,6 +51,7 @@ def _desk_action(name) -> Action:
 
 
 DESK_ACTIONS = [_desk_action(name) for name in DESK_ACTS]
+DRAFTING_ACTS = ("approve", "return_for_revision")  # the acts that draft an opinion (R15)
 BY_NAME = {action.name: action for action in ACTIONS + DESK_ACTIONS}
 
 

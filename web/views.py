@@ -212,6 +212,9 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
     open_round = next((r for r in rounds if r.is_open), None)
     opinions = _opinions_shown(request.user, doc)
     desk_actions = actions.offered_desk_actions(doc, request.user, open_round=open_round, opinions=opinions)
+    awaiting = next((o for o in opinions if o.status == Opinion.Status.AWAITING_SIGNOFF), None)
+    if awaiting is not None:  # R15: one draft at a time; it is signed or sent back first
+        offered = [a for a in offered if a.name not in actions.DRAFTING_ACTS]
     days_left = (Calendar().count_working_days(today(), doc.review_due_at)[0]
                  if open_round and doc.review_due_at else None)
     findings = list(selectors.findings_of(doc))
@@ -222,7 +225,7 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
         "days_left": days_left,
         "days_overdue": -days_left if days_left is not None and days_left < 0 else None,
         "opinions": opinions,
-        "awaiting": next((o for o in opinions if o.status == Opinion.Status.AWAITING_SIGNOFF), None),
+        "awaiting": awaiting,
         "adviser_opinions": list(selectors.adviser_opinions_of(doc)),
         "desk_actions": [(a, forms_by_action.get(a.name) or actions.make_form(a, doc)) for a in desk_actions],
         "document": doc,

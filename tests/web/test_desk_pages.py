@@ -96,6 +96,11 @@ def test_the_head_assigns_signs_and_sends_back_from_the_desk(desk, make_document
     html = r.content.decode()
     assert "已提交审核负责人签发" in html and "已完成" not in html  # R15: a draft, not done
     assert doc.opinions.get().status == Opinion.Status.AWAITING_SIGNOFF
+    # one draft at a time: neither the handler nor the head is offered another until it is decided
+    for client in (reviewer, head):
+        html = page(client, f"/documents/{doc.pk}/")
+        assert 'id="act-approve"' not in html and "审核意见正待审核负责人签发" in html
+    assert 'id="act-sign_opinion"' in html and "查看意见书草稿" in html
 
     r = head.post(f"/documents/{doc.pk}/do/sign_opinion/", {"sign_opinion-decision": "send_back", "next": "home"})
     assert r.status_code == 400 or "退回修改时请写明退回意见" in r.content.decode()
