@@ -124,3 +124,28 @@ def test_head_assigns_handler_drafts_head_sends_back_handler_revises_head_signs(
     drafter = open_as("drafter")
     drafter.goto(f"{url}/documents/{doc.pk}/")
     assert number in drafter.inner_text("#opinions + table")
+
+
+def test_the_desks_show_pauses_and_overdue_cases(open_as, bureau, make_document, freeze_today):
+    """A case paused for missing materials shows on the handler's desk with the working days it
+    had left; weeks later, an unanswered case is overdue on the head's desk."""
+    import datetime as dt
+
+    from review import services
+
+    paused = make_document("submitted", title="春城市停车场管理办法")
+    waiting = make_document("submitted", title="春城市物业管理办法")
+    for doc in (paused, waiting):
+        services.document_assign(actor=bureau["head"], document_id=doc.pk, handler="reviewer")
+    services.document_return_for_revision(actor=bureau["reviewer"], document_id=paused.pk,
+                                          outcome="materials_missing", opinion="请补充起草说明。")
+    left = paused.review_rounds.get().days_left_at_pause
+    freeze_today(today() + dt.timedelta(days=30))
+    reviewer = open_as("reviewer")
+    cases = reviewer.inner_text("#my-cases + table")
+    assert "暂停（补充材料）" in cases and f"暂停时剩余{left}个工作日" in cases and "超期" in cases
+    shot(reviewer, "desk-handler-paused-overdue")
+    head = open_as("head")
+    overdue = head.inner_text("#overdue + table")
+    assert "春城市物业管理办法" in overdue and "春城市停车场管理办法" not in overdue and "reviewer" in overdue
+    shot(head, "desk-head-overdue")
