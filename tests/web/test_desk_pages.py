@@ -335,3 +335,14 @@ def test_desk_acts_answer_each_role_as_the_api_does(act, role, desk, make_docume
     assert r.status_code == expected, (act, role, r.status_code)
     if r.status_code in (403, 404):
         assert english_left_in(r.content.decode()) == []
+
+
+def test_a_materials_notice_says_the_clock_is_paused(desk, make_document):
+    doc = make_document("submitted")
+    assign(doc, desk)
+    r = login(desk, "reviewer").post(f"/documents/{doc.pk}/do/return_for_revision/", {
+        "return_for_revision-outcome": "materials_missing", "return_for_revision-opinion": "请补充起草说明。"},
+        follow=True)
+    html = r.content.decode()
+    assert "已退回起草单位补充材料，审核期限暂停计算。" in html and not doc.opinions.exists()
+    assert "暂停（补充材料）" in html and 'id="doc-paused"' in html
