@@ -1,13 +1,14 @@
 """Every read the API and the pages share. Who may see what is review.permissions' answer."""
 from __future__ import annotations
 
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.models import REVIEW_ROLES, Role, User
 from core.clock import today
 from core.errors import NotFound
 from review.comments import adoption_summary, group_comments
-from review.models import (PUBLIC_STATES, DecisionCatalogueItem, Document, History, Opinion, ProcedureStep,
+from review.models import (PUBLIC_STATES, AdviserInvitation, DecisionCatalogueItem, Document, History, Opinion, ProcedureStep,
                            PublicComment, ReviewFinding, ReviewRound, State, Version)
 from review.permissions import base_documents as _base
 from review.permissions import documents_visible_to
@@ -260,3 +261,58 @@ def document_rows(rows) -> list[DocumentRow]:
     rows = list(rows)
     opinions = issued_opinions(row["id"] for row in rows)
     return [DocumentRow(row, opinions) for row in rows]
+
+
+# --- the review desk's pages (issue 12): appended for web/, reads only -------------------------
+def handler_desk(user) -> dict:
+    """The handler's desk: my open cases soonest due first (a paused round carries the working
+    days it had left, ``days_left_at_pause``), the opinions a head sent back to me (the latest
+    per round, while I have not drafted again), and, in a body without sign-off (no heads), the
+    body's whole queue as before. A fixed number of queries."""
+
+    cases = handler_cases(user)
+    left = dict(ReviewRound.objects.filter(document_id__in=[d.pk for d in cases if d.review_paused_on], outcome="")
+                .values_list("document_id", "days_left_at_pause"))
+    for doc in cases:
+        doc.days_left_at_pause = left.get(doc.pk)
+    redrafted = Opinion.objects.filter(review_round=OuterRef("review_round"), status=Opinion.Status.AWAITING_SIGNOFF)
+    rows = (opinions_visible_to(user).prefetch_related(None)
+            .filter(status=Opinion.Status.SENT_BACK, review_round__outcome="", review_round__handler=user)
+            .exclude(Exists(redrafted)).defer("document__current_version").order_by("-drafted_at", "-id")[:TODO_LIMIT])
+    sent_back, seen = [], set()
+    for opinion in rows:
+        if opinion.review_round_id not in seen:
+            seen.add(opinion.review_round_id)
+            sent_back.append(opinion)
+    organisation = user.organisation
+    return {"cases": cases, "sent_back": sent_back,
+            "queue": review_queue(user) if organisation is not None and not organisation.signoff_required else None}
+
+
+def review_staff(body_id) -> list:
+    """Who may handle a case of this review body: its active reviewers and heads."""
+
+    return list(User.objects.filter(organisation_id=body_id, is_active=True, role__in=REVIEW_ROLES)
+                .order_by("role", "username"))
+
+
+def advisers() -> list:
+    """The legal advisers (法律顾问/公职律师) a head may invite."""
+
+    return list(User.objects.filter(role=Role.ADVISER, is_active=True).select_related("organisation")
+                .order_by("organisation__name", "username"))
+
+
+def adviser_opinions_of(document):
+    """The invitations of a document's rounds and the advisers' answers, oldest first."""
+    return document.adviser_invitations.select_related("adviser", "adviser__organisation", "review_round") \
+        .order_by("invited_at", "id")
+
+
+def adviser_desk(user) -> list:
+    """An adviser's home: the invitations it has had, unanswered ones first."""
+
+    return list(AdviserInvitation.objects.filter(adviser=user, document__in=documents_visible_to(user).values("pk"))
+                .select_related("document", "document__drafting_org", "review_round", "invited_by")
+                .defer("document__current_version")
+                .order_by(F("answered_at").asc(nulls_first=True), "-invited_at", "-id")[:TODO_LIMIT])

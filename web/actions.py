@@ -7,9 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from django.utils.translation import gettext as _
+
+from accounts.jurisdiction import Jurisdiction
 from registry import services as registry_services
-from review import lifecycle, permissions
+from review import lifecycle, permissions, selectors
 from review import services as review_services
+from review.models import Opinion
 from web import forms
 
 
@@ -35,11 +39,69 @@ def _action(transition) -> Action:
 
 
 ACTIONS = [_action(t) for t in lifecycle.page_transitions()]
-BY_NAME = {action.name: action for action in ACTIONS}
+
+# The review desk's acts (R5, R15, R16) change no state; they are declared in
+# review.lifecycle.OTHER_ACTS with their label, who and form, and served by the same route.
+DESK_ACTS = ("assign", "extend_review", "invite_adviser", "sign_opinion", "give_adviser_opinion")
+
+
+def _desk_action(name) -> Action:
+    act = lifecycle.OTHER_ACTS[name]
+    return Action(name, act.label, getattr(forms, act.form), service_for(name))
+
+
+DESK_ACTIONS = [_desk_action(name) for name in DESK_ACTS]
+DRAFTING_ACTS = ("approve", "return_for_revision")  # the acts that draft an opinion (R15)
+BY_NAME = {action.name: action for action in ACTIONS + DESK_ACTIONS}
 
 
 def offered_actions(document, user) -> list[Action]:
     return [BY_NAME[t.name] for t in permissions.offered_acts(user, document)]
+
+
+def offered_desk_actions(document, user, *, open_round, opinions) -> list[Action]:
+    """The desk acts this user may take now (``permissions.may``), where there is something to
+    act on: an opinion awaiting signature, a round not yet extended, an unanswered invitation."""
+    awaiting = any(o.status == Opinion.Status.AWAITING_SIGNOFF for o in opinions)
+    if open_round is None or open_round.is_paused:
+        return []
+    when = {
+        "sign_opinion": lambda: awaiting,
+        "extend_review": lambda: not open_round.extended_by,
+        "give_adviser_opinion": lambda: any(i.adviser_id == user.pk and not i.answered_at
+                                            for i in open_round.adviser_invitations.all()),
+    }
+    return [a for a in DESK_ACTIONS
+            if permissions.may(user, document, a.name) and (a.name not in when or when[a.name]())]
+
+
+def people_for(name, document=None, *, body_id=None) -> dict:
+    """The choices of a form that picks a person: the review body's staff, or the advisers."""
+    if name == "assign":
+        body = body_id if body_id is not None else Jurisdiction().review_body_of(document.issuer_id)
+        return {"people": selectors.review_staff(body)}
+    if name == "invite_adviser":
+        return {"people": selectors.advisers()}
+    return {}
+
+
+def make_form(action, document=None, data=None, *, choices=None, **kwargs):
+    """The page form of ``action`` (prefixed with its name), with its choices when it picks a
+    person (``choices``: ``people_for``'s answer, when a desk reads it once for many forms)."""
+    extra = choices if choices is not None else people_for(action.name, document)
+    return action.form(data, prefix=action.name, **extra, **kwargs)
+
+
+def done_message(action, result, data) -> str:
+    """What the page says after an act, in the words of its outcome (R15: a handler's opinion
+    goes to a head for signature, it is not done yet)."""
+    if isinstance(result, Opinion) and result.status == Opinion.Status.AWAITING_SIGNOFF:
+        return _("Submitted to the review head for signature.")
+    if action.name == "return_for_revision" and result is None:
+        return _("Returned to the drafter for missing materials; the review clock is paused.")
+    if action.name == "sign_opinion" and data.get("decision") == forms.SignOpinionForm.SEND_BACK:
+        return _("Sent back to the handler with your note.")
+    return _("Done: %(action)s.") % {"action": action.label}
 
 
 def may_edit(document, user) -> bool:

@@ -116,10 +116,19 @@ class DisposeForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False)
 
 
+# DESIGN §3 words for the follow-up of 具体修改意见 (the model's labels still say 整改).
+FINDING_STATUS_LABELS = {
+    ReviewFinding.Status.OPEN: _("Awaiting confirmation"),
+    ReviewFinding.Status.RESOLVED: _("Amended"),
+    ReviewFinding.Status.NOT_RESOLVED: _("Not amended"),
+    ReviewFinding.Status.ADVISORY: _("Advice given with the approval"),
+}
+
+
 class ResolveFindingForm(forms.Form):
     status = forms.ChoiceField(label=_("Confirmed as"), choices=[
-        (ReviewFinding.Status.RESOLVED.value, ReviewFinding.Status.RESOLVED.label),
-        (ReviewFinding.Status.NOT_RESOLVED.value, ReviewFinding.Status.NOT_RESOLVED.label)])
+        (ReviewFinding.Status.RESOLVED.value, FINDING_STATUS_LABELS[ReviewFinding.Status.RESOLVED]),
+        (ReviewFinding.Status.NOT_RESOLVED.value, FINDING_STATUS_LABELS[ReviewFinding.Status.NOT_RESOLVED])])
     note = forms.CharField(label=_("Note"), required=False)
 
 
@@ -127,6 +136,53 @@ class EvaluationForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Evaluation.Outcome.choices)
     evaluated_on = forms.DateField(label=_("Evaluated on"), widget=DATE)
     notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
+
+
+# --- the review desk (R5, R15, R16): the forms review.lifecycle.OTHER_ACTS name ---------------
+def person_label(user) -> str:
+    name = user.get_full_name() or user.username
+    org = f"，{user.organisation.name}" if user.role == "adviser" and user.organisation_id else ""
+    return f"{name}（{user.get_role_display()}{org}）"
+
+
+class _PersonForm(forms.Form):
+    """A form choosing a person: the choices are given by the page (one query for a whole desk);
+    the service decides whether the person may be chosen, and says why not."""
+
+    person_field = ""
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[self.person_field].widget.choices = [("", "——")] + [(u.username, person_label(u)) for u in people]
+
+
+class AssignForm(_PersonForm):
+    person_field = "handler"
+    handler = forms.CharField(label=_("Handler"), max_length=150, widget=forms.Select)
+
+
+class InviteAdviserForm(_PersonForm):
+    person_field = "adviser"
+    adviser = forms.CharField(label=_("Legal adviser"), max_length=150, widget=forms.Select)
+
+
+class ExtendReviewForm(forms.Form):
+    working_days = forms.IntegerField(label=_("Extend by (working days)"), min_value=1,
+                                      max_value=settings.RULE_R5_EXTENSION_MAX_WORKING_DAYS)
+    reason = forms.CharField(label=_("Reason for the extension"), widget=TEXT, max_length=2000)
+
+
+class SignOpinionForm(forms.Form):
+    SIGN, SEND_BACK = "sign", "send_back"
+    decision = forms.ChoiceField(label=_("Decision"), widget=forms.RadioSelect, initial=SIGN,
+                                 choices=[(SIGN, _("Sign and issue")), (SEND_BACK, _("Send back to the handler"))])
+    note = forms.CharField(label=_("Note to the handler (required when sending back)"), required=False, widget=TEXT,
+                           max_length=2000)
+
+
+class AdviserOpinionForm(forms.Form):
+    opinion = forms.CharField(label=_("Legal adviser's written opinion"), widget=forms.Textarea(attrs={"rows": 5}),
+                              max_length=20000)
 
 
 class PublicCommentForm(forms.Form):

@@ -24,4 +24,5 @@ urlpatterns = [
     path("public/documents/<int:pk>/", public_views.public_document, name="public-document"),
     path("public/consultations/<int:pk>/", public_views.consultation, name="consultation"),
     path("documents/<int:pk>/versions/upload/", views.version_upload, name="version-upload"),
+    path("opinions/<int:pk>/", views.opinion_letter, name="opinion"),
 ]

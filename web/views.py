@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from accounts.models import REVIEW_ROLES, Organisation, Role
+from core import pdf
 from core.calendar import Calendar
 from core.clock import today
 from core.errors import DomainError
@@ -27,10 +29,10 @@ from notifications.models import InboxMessage
 from registry import reports
 from registry import selectors as registry_selectors
 from registry import services as registry_services
-from review import lifecycle, permissions, selectors, services
+from review import letters, lifecycle, permissions, selectors, services
 from review.api.filters import DocumentFilter
 from review.history import verify_chain
-from review.models import Document, ReviewRound, State
+from review.models import Document, Opinion, ReviewRound, State
 from web import actions, charts, forms
 
 
@@ -44,19 +46,64 @@ def home(request):
             doc.last_outcome_label = ReviewRound.Outcome(doc.last_outcome).label if doc.last_outcome else ""
         state_rows = [(value, label, todo["counts"][value]) for value, label in State.choices]
         return render(request, "web/home_drafter.html", {"todo": todo, "state_rows": state_rows, "today": today()})
-    if role in REVIEW_ROLES or role == Role.ADVISER:  # an adviser: the cases it is invited to (none yet)
-        queue = selectors.review_queue(request.user)
-        calendar = Calendar()
-        for doc in queue:
-            doc.days_left = calendar.count_working_days(today(), doc.review_due_at)[0] if doc.review_due_at else None
-            doc.days_overdue = -doc.days_left if doc.days_left is not None else None
-        return render(request, "web/home_reviewer.html", {"queue": queue})
+    if role == Role.REVIEW_HEAD:
+        return head_desk(request)
+    if role == Role.REVIEWER:
+        return handler_desk(request)
+    if role == Role.ADVISER:
+        return adviser_home(request)
     if role == Role.REGISTRAR:
         return render(request, "web/home_registrar.html", {"todo": registry_selectors.registrar_todo(request.user),
                                                            "today": today()})
     if role == Role.AUDITOR:
         return auditor_home(request)
     raise PermissionDenied(_("Your account has no role yet; ask the administrator."))
+
+
+def _with_days_left(docs, calendar):
+    """Each document's working days left until its review is due (negative: overdue)."""
+    for doc in docs:
+        doc.days_left = calendar.count_working_days(today(), doc.review_due_at)[0] if doc.review_due_at else None
+        doc.days_overdue = -doc.days_left if doc.days_left is not None and doc.days_left < 0 else None
+    return docs
+
+
+def head_desk(request):
+    """审核负责人's desk: cases to assign, opinions to sign, overdue cases, and the cases it handles."""
+    user = request.user
+    desk = selectors.head_desk(user)
+    calendar = Calendar()
+    _with_days_left(desk["unassigned"] + desk["overdue"], calendar)
+    _with_days_left([o.document for o in desk["awaiting_signoff"]], calendar)
+    mine = _with_days_left(selectors.handler_cases(user), calendar)
+    staff = actions.people_for("assign", body_id=user.organisation_id)
+    assign = actions.BY_NAME["assign"]
+    for doc in desk["unassigned"]:
+        doc.assign_form = actions.make_form(assign, choices=staff, auto_id=f"id_%s_{doc.pk}")
+    return render(request, "web/home_head.html", {"desk": desk, "mine": mine})
+
+
+def handler_desk(request):
+    """审核人员（承办人）'s desk: my cases by working days left, pauses, opinions sent back."""
+    desk = selectors.handler_desk(request.user)
+    calendar = Calendar()
+    _with_days_left(desk["cases"], calendar)
+    if desk["queue"] is not None:
+        _with_days_left(desk["queue"], calendar)
+    return render(request, "web/home_reviewer.html", {"desk": desk, "queue": desk["queue"]})
+
+
+def adviser_home(request):
+    """法律顾问/公职律师's home: the documents it is invited to, its pending opinions first."""
+    invitations = selectors.adviser_desk(request.user)
+    give = actions.BY_NAME["give_adviser_opinion"]
+    for invitation in invitations:
+        invitation.pending = (not invitation.answered_at and invitation.review_round.is_open
+                              and invitation.document.state == State.LEGALITY_REVIEW
+                              and not invitation.review_round.is_paused)
+        if invitation.pending:
+            invitation.form = actions.make_form(give, choices={}, auto_id=f"id_%s_{invitation.pk}")
+    return render(request, "web/home_adviser.html", {"invitations": invitations})
 
 
 def auditor_home(request):
@@ -161,14 +208,33 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
     comments = list(selectors.comments_of(doc))
     offered = actions.offered_actions(doc, request.user)
     forms_by_action = forms_by_action or {}
+    rounds = list(selectors.review_rounds_of(doc).select_related("handler").prefetch_related("adviser_invitations"))
+    open_round = next((r for r in rounds if r.is_open), None)
+    opinions = _opinions_shown(request.user, doc)
+    desk_actions = actions.offered_desk_actions(doc, request.user, open_round=open_round, opinions=opinions)
+    awaiting = next((o for o in opinions if o.status == Opinion.Status.AWAITING_SIGNOFF), None)
+    if awaiting is not None:  # R15: one draft at a time; it is signed or sent back first
+        offered = [a for a in offered if a.name not in actions.DRAFTING_ACTS]
+    days_left = (Calendar().count_working_days(today(), doc.review_due_at)[0]
+                 if open_round and doc.review_due_at else None)
+    findings = list(selectors.findings_of(doc))
+    for finding in findings:
+        finding.status_label = forms.FINDING_STATUS_LABELS.get(finding.status, finding.get_status_display())
     return {
+        "open_round": open_round,
+        "days_left": days_left,
+        "days_overdue": -days_left if days_left is not None and days_left < 0 else None,
+        "opinions": opinions,
+        "awaiting": awaiting,
+        "adviser_opinions": list(selectors.adviser_opinions_of(doc)),
+        "desk_actions": [(a, forms_by_action.get(a.name) or actions.make_form(a, doc)) for a in desk_actions],
         "document": doc,
         "body_html": _highlighted(doc.body, current.precheck if current else []),
         "precheck": (current.precheck or []) if current else [],
         "versions": versions,
         "diff": _diff(versions, request.GET.get("diff")),
-        "rounds": list(selectors.review_rounds_of(doc)),
-        "findings": list(selectors.findings_of(doc)),
+        "rounds": rounds,
+        "findings": findings,
         "comments": comments,
         "comment_report": selectors.comment_report(doc, include_names=True) if comments else None,
         "history": _labelled(selectors.history_of(doc)),
@@ -186,6 +252,15 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
 
 
 STATE_LABELS = dict(State.choices)
+
+
+def _opinions_shown(user, doc) -> list:
+    """The document's opinion letters: issued ones to whoever sees the document; drafts (awaiting
+    signature, sent back) to the review body only."""
+    opinions = selectors.opinions_visible_to(user).filter(document=doc).order_by("drafted_at", "id")
+    if user.role not in REVIEW_ROLES:
+        opinions = opinions.filter(status=Opinion.Status.ISSUED)
+    return list(opinions.prefetch_related(None).select_related("drafted_by", "signed_by"))
 
 
 def _labelled(history):
@@ -218,7 +293,7 @@ def document_act(request, pk, action):
     if act is None:
         raise Http404
     doc = _document_or_404(request.user, pk)
-    form = act.form(request.POST, prefix=act.name)
+    form = actions.make_form(act, doc, request.POST)
     if not form.is_valid():
         messages.error(request, _("Please correct the fields marked below."))
         context = _document_context(request, doc, forms_by_action={act.name: form})
@@ -229,11 +304,30 @@ def document_act(request, pk, action):
         kwargs["findings"] = [f.cleaned_data for f in findings if f.is_valid() and f.cleaned_data.get("article")] \
             if findings.is_valid() else []
     try:
-        act.service(actor=request.user, document_id=pk, **kwargs)
+        result = act.service(actor=request.user, document_id=pk, **kwargs)
     except DomainError as error:
         return _refused(request, pk, error, act.name, form)
-    messages.success(request, _("Done: %(action)s.") % {"action": act.label})
+    messages.success(request, actions.done_message(act, result, kwargs))
+    if request.POST.get("next") == "home":  # an act taken on a desk goes back to the desk
+        return redirect("web:home")
     return redirect("web:document", pk)
+
+
+# --- opinion letters (审核意见书) ------------------------------------------------------------
+@login_required
+def opinion_letter(request, pk):
+    """The 审核意见书 as its reader sees it: number, sections, handler, signer, date, and the
+    .docx / PDF of the API. 404 unless the user may see the document; a draft not yet issued
+    only to the review body."""
+    opinion = (selectors.opinions_visible_to(request.user).select_related("document__drafting_org")
+               .filter(pk=pk).first() if 0 < pk <= permissions.MAX_ID else None)
+    if opinion is None or (opinion.status != Opinion.Status.ISSUED and request.user.role not in REVIEW_ROLES):
+        raise Http404
+    return render(request, "web/opinion_letter.html", {
+        "opinion": opinion, "letter": letters.opinion_letter(opinion), "document": opinion.document,
+        "issued": opinion.status == Opinion.Status.ISSUED,
+        "pdf_available": pdf.renderer(settings.SOFFICE_PATH) is not None,
+    })
 
 
 def _small_form(request, pk, form_class, service, invalid, done, **ids):
@@ -324,16 +418,12 @@ def unread_count(request):
 def version_upload(request, pk):
     """A .docx as the draft's new version (review.files). The size limit applies while the body is
     read, so the handler goes in before CSRF's check reads the form (which then runs here)."""
-    from review import files
-
     request.upload_handlers.insert(0, files.LimitedUploadHandler(request))
     return _version_upload(request, pk)
 
 
 @csrf_protect
 def _version_upload(request, pk):
-    from review import files
-
     try:
         upload = files.uploaded_file(request)
         version = files.version_upload(actor=request.user, document_id=pk, upload=upload)

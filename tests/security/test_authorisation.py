@@ -167,6 +167,9 @@ PAGES = {
     "web:public-document": ("published", None, PUBLIC),
     "web:consultation": ("commented", None, PUBLIC),
     "web:version-upload": ("drafting", {"file": "DOCX"}, expect(LOGIN, 302, 404, 404, 404, 403, 404)),
+    # the review desk (issue 12): the opinion letter, as its API (the desks are web:home; the desk
+    # acts go through web:document-act, tested per role in tests/web/test_desk_pages.py)
+    "web:opinion": ("approved", None, expect(LOGIN, 200, 404, 200, 200, 200)),
 }
 
 
@@ -360,6 +363,8 @@ def test_page_authorisation(name, role, users, world):
         kwargs = {"pk": w["doc"].pk, "finding_id": w["finding"].pk}
     elif name == "web:inbox-read":
         kwargs = {"message_id": w["message"].pk}
+    elif name == "web:opinion":
+        kwargs = {"pk": w["doc"].opinions.get().pk}
     elif "doc" in w and name not in ("web:portal",):
         kwargs = {"pk": w["doc"].pk}
     url = reverse(name, kwargs=kwargs)
