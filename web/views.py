@@ -29,7 +29,7 @@ from notifications.models import InboxMessage
 from registry import reports
 from registry import selectors as registry_selectors
 from registry import services as registry_services
-from review import letters, lifecycle, permissions, selectors, services
+from review import files, letters, lifecycle, permissions, selectors, services
 from review.api.filters import DocumentFilter
 from review.history import verify_chain
 from review.models import Document, Opinion, ReviewRound, State
