@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from core.exports import neutralise, xlsx_row
 from review.models import Document, PublicComment, ReviewRound
 
 DECIDED = ~Q(outcome="") & ~Q(outcome=ReviewRound.Outcome.WITHDRAWN)
@@ -77,12 +78,12 @@ def write_docx(figures: dict, path) -> None:
     doc = Docx()
     doc.add_heading(f"{figures['year']}年度规范性文件合法性审核与备案情况", level=1)
     for paragraph in annual_paragraphs(figures):
-        doc.add_paragraph(paragraph)
+        doc.add_paragraph(neutralise(paragraph))
     table = doc.add_table(rows=1, cols=2)
     table.rows[0].cells[0].text, table.rows[0].cells[1].text = "项目", "数量"
     for key, label in FIGURE_LABELS:
         cells = table.add_row().cells
-        cells[0].text, cells[1].text = label, str(figures[key])
+        cells[0].text, cells[1].text = neutralise(label), str(figures[key])
     doc.save(path)
 
 
@@ -92,9 +93,10 @@ def write_xlsx(figures: dict, path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{figures['year']}年"
-    sheet.append(["项目", "数量"])
+    # Every text cell through core.exports: written as text, never as a formula.
+    sheet.append(xlsx_row(sheet, ["项目", "数量"]))
     for key, label in FIGURE_LABELS:
-        sheet.append([label, figures[key]])
+        sheet.append(xlsx_row(sheet, [label, figures[key]]))
     for outcome, count in figures["returned"].items():
-        sheet.append([f"退回：{ReviewRound.Outcome(outcome).label}（件）", count])
+        sheet.append(xlsx_row(sheet, [f"退回：{ReviewRound.Outcome(outcome).label}（件）", count]))
     workbook.save(path)
