@@ -169,6 +169,11 @@ LOGOUT_REDIRECT_URL = "web:login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 MAX_TITLE_LENGTH = 200
 MAX_BODY_CHARS = int(os.environ.get("MAX_BODY_CHARS", "500000"))
+# JSON bodies of the API (core.parsers): larger ones are refused with 413 before being read
+# (2 MB: a body of MAX_BODY_CHARS Chinese characters is 1.5 MB in UTF-8),
+# deeper nesting with 400 before being decoded.
+MAX_JSON_BODY_BYTES = int(os.environ.get("MAX_JSON_BODY_BYTES", "2000000"))
+MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -176,6 +181,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -56,7 +56,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoPermissionDenied):
         return Response(error_body("permission_denied", "无权执行此操作"), status=403)
     if isinstance(exc, RequestDataTooBig):
-        return Response(error_body("request_too_large", "提交的内容过大"), status=413)
+        return Response(error_body("payload_too_large", "提交的内容过大"), status=413)
     for cls, (code_status, code, message) in _DRF_CODES.items():
         if isinstance(exc, cls):
             response = Response(error_body(code, message), status=code_status)
@@ -87,7 +87,7 @@ def json_500(request):
 
 def json_400(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse(error_body("request_too_large", "提交的内容过大"), status=413)
+        return JsonResponse(error_body("payload_too_large", "提交的内容过大"), status=413)
     return JsonResponse(error_body("validation_error", "请求无效"), status=400)
 
 
