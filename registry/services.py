@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from notifications import planning
-from review import history, rules
+from review import bounds, history, rules
 from review.errors import Forbidden, InvalidInput, InvalidTransition, RuleViolation
 from review.models import Document
 from review.rules import today
@@ -97,6 +97,7 @@ def _take_next(issuer, year, document) -> RegistryEntry | None:
 @transaction.atomic
 def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -> Document:
     """统一登记 (R8, R9): record the collective deliberation, then allocate the number."""
+    bounds.require_past_date(deliberated_on, "审议日期")
     document = lock_document(actor, document_id)
     guard(document, "register", actor)
     document.deliberation_meeting = (meeting or "").strip()
@@ -123,6 +124,7 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     document.effective_from = effective_from or document.published_on
     if document.effective_from < document.published_on:
         raise InvalidInput("施行日期不能早于公布日期")
+    bounds.require_publication_dates(document, document.published_on, document.effective_from)
     if document.validity_years:
         # The last day of validity: 5 years from 2026-04-01 run to 2031-03-31 inclusive.
         document.expires_on = add_years(document.effective_from, document.validity_years) - dt.timedelta(days=1)

@@ -16,7 +16,7 @@ from django_fsm import ConcurrentTransition
 
 from accounts.models import Organisation, Role
 from notifications import planning
-from review import history, rules, selectors
+from review import bounds, history, rules, selectors
 from review.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
 from review.models import Document, PublicComment, ReviewFinding, ReviewRound, State, Version, content_hash
 from review.comments import adoption_summary, group_comments
@@ -121,11 +121,11 @@ def _clean_title(title) -> str:
         raise InvalidInput("标题不能为空")
     if len(title) > settings.MAX_TITLE_LENGTH:
         raise InvalidInput(f"标题不能超过{settings.MAX_TITLE_LENGTH}个字符")
-    return title
+    return bounds.require_line(title, "标题")  # no control or bidirectional characters
 
 
 def _clean_body(body) -> str:
-    body = body or ""
+    body = bounds.normalise_text(body or "")  # LF line ends, no control or bidi characters
     if not body.strip():
         raise InvalidInput("正文不能为空")
     if len(body) > settings.MAX_BODY_CHARS:
@@ -204,6 +204,7 @@ def document_update(*, actor, document_id, **changes) -> Document:
 def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
                                  short_period_reason="") -> Document:
     """公开征求意见 (R3): the period runs from today to ``closes_on`` inclusive."""
+    bounds.require_comment_closing_date(closes_on)  # never count working days to 9999
     document = lock_document(actor, document_id)
     guard(document, "open_public_comment", actor)
     document.comment_opened_on = rules.today()
@@ -361,6 +362,7 @@ def comment_create(*, document_id, author_name, body, contact="") -> PublicComme
     author_name, body = (author_name or "").strip(), (body or "").strip()
     if not author_name or not body:
         raise InvalidInput("请填写姓名（名称）和意见内容")
+    author_name, body = bounds.require_line(author_name, "姓名（名称）"), bounds.normalise_text(body)
     if document.comment_closes_on and rules.today() > document.comment_closes_on:
         raise RuleViolation("征求意见期已结束", code="comment_period_closed")
     return PublicComment.objects.create(document=document, author_name=author_name[:100],

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organisation, Role
+from core.inputs import parse_int
 from notifications.models import InboxMessage
 from registry import reports
 from registry import selectors as registry_selectors
@@ -277,7 +278,7 @@ def dashboard(request):
     if request.user.role not in (Role.REGISTRAR, Role.AUDITOR):
         raise PermissionDenied
     year_param = request.GET.get("year", "")
-    year = int(year_param) if year_param.isdigit() and 1900 <= int(year_param) <= 9999 else today().year
+    year = parse_int(year_param, minimum=1900, maximum=9999) or today().year  # never int("²")
     counts = selectors.state_counts(Document.objects.all())
     by_month = defaultdict(lambda: [0, 0])
     for decided_at, due_on in ReviewRound.objects.filter(decided_at__year=year).exclude(
