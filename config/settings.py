@@ -94,6 +94,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "web.errors.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# The client's address (core.clients): the connection's, or X-Forwarded-For's right-most address
+# that is not a trusted proxy when the connection comes from one of TRUSTED_PROXIES (addresses or
+# networks, comma-separated; default none: the header is ignored). Throttles and axes alike.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
 
 # django-csp: nothing but this origin; no inline script or style anywhere in the pages.
 from csp.constants import NONE, SELF  # noqa: E402
@@ -194,6 +199,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {
         "public_comments": os.environ.get("THROTTLE_PUBLIC_COMMENTS", "20/hour"),
+        "public_comments_per_document": os.environ.get("THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT", "2000/hour"),
+        "review_requests": os.environ.get("THROTTLE_REVIEW_REQUESTS", "60/hour"),
     },
 }
 

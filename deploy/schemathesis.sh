@@ -8,7 +8,7 @@ BUDGET=${1:-40}
 PORT=${SCHEMATHESIS_PORT:-8765}
 WORK=$(mktemp -d)
 export VAR_DIR=$WORK DATABASE_URL= REDIS_URL= DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
-export AXES_FAILURE_LIMIT=100000 THROTTLE_PUBLIC_COMMENTS=100000/hour LOG_LEVEL=ERROR  # 4xx answers are the point here, not news
+export AXES_FAILURE_LIMIT=100000 THROTTLE_PUBLIC_COMMENTS=100000/hour THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT=1000000/hour THROTTLE_REVIEW_REQUESTS=100000/hour LOG_LEVEL=ERROR  # 4xx answers are the point here, not news
 PY=.venv/bin/python
 $PY manage.py migrate --noinput -v0
 $PY manage.py seed_demo >/dev/null
