@@ -32,7 +32,8 @@ for role in anonymous drafter reviewer registrar auditor; do
   if .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/schema/" "${headers[@]}" \
       --checks not_a_server_error,response_schema_conformance,content_type_conformance \
       --phases examples,coverage,fuzzing --max-time "$BUDGET" --workers 2 \
-      --suppress-health-check all --no-color >"$log" 2>&1; then
+      --suppress-health-check all --no-color \
+      --exclude-operation-id auth_token_revoke >"$log" 2>&1; then  # it would end this run's token
     tail -5 "$log"
   else
     status=1

@@ -81,6 +81,7 @@ API = {
     ("GET", "/api/audit/events/"): ("published", None, AUDITOR_READ),
     ("GET", "/api/stats/annual/"): ("published", None, AUDITOR_READ),
     ("POST", "/api/auth/token/"): ("none", lambda w: {"username": "drafter", "password": "pw-12345"}, PUBLIC),
+    ("POST", "/api/auth/token/revoke/"): ("none", lambda w: {}, expect(401, 204, 204, 204, 204, 204)),
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page

@@ -1,0 +1,34 @@
+"""API tokens that expire (issue 17): a token older than API_TOKEN_TTL_HOURS (default 12, a
+working day and a half) is refused with 401 ``token_expired`` and deleted; each log-in issues a
+new token (the old one stops working); POST /api/auth/token/revoke/ ends the caller's token."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from rest_framework import exceptions, status
+from rest_framework.authentication import TokenAuthentication
+
+
+class TokenExpired(exceptions.APIException):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = "token_expired"
+    default_detail = "登录凭据已过期，请重新登录"
+
+
+def token_ttl() -> dt.timedelta:
+    return dt.timedelta(hours=float(getattr(settings, "API_TOKEN_TTL_HOURS", 12)))
+
+
+def is_expired(token) -> bool:
+    return token.created < timezone.now() - token_ttl()
+
+
+class ExpiringTokenAuthentication(TokenAuthentication):
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        if is_expired(token):
+            token.delete()
+            raise TokenExpired()
+        return user, token
