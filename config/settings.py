@@ -117,6 +117,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "web.errors.csrf_failure"  # JSON under /api/, a Chinese page elsewhere
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -186,7 +187,7 @@ API_TOKEN_TTL_HOURS = float(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.authentication.ExpiringTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.SessionAuthentication",  # its CSRF refusal in the error format
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
@@ -267,6 +268,9 @@ LOGGING = {
     # logger's own level, so only the handler can quiet the 4xx warnings.
     "handlers": {"console": {"class": "logging.StreamHandler", "level": os.environ.get("LOG_LEVEL", "WARNING")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Expected refusals (403, 404, 429 …) are INFO, one line, no traceback (core.logs).
+    "filters": {"expected_refusals": {"()": "core.logs.ExpectedRefusals"}},
+    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
 }
 
 # --- Reminders (DESIGN §5, notifications/) --------------------------------------------------

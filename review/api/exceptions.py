@@ -77,19 +77,24 @@ def exception_handler(exc, context):
     return Response(error_body("server_error", "系统内部错误，操作未完成"), status=500)
 
 
+def json_response(body, status):
+    """Outside DRF: the same format, and Chinese as Chinese (JsonResponse escapes it by default)."""
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def json_404(request, exception=None):
-    return JsonResponse(error_body("not_found", "未找到"), status=404)
+    return json_response(error_body("not_found", "未找到"), status=404)
 
 
 def json_500(request):
-    return JsonResponse(error_body("server_error", "系统内部错误，操作未完成"), status=500)
+    return json_response(error_body("server_error", "系统内部错误，操作未完成"), status=500)
 
 
 def json_400(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse(error_body("payload_too_large", "提交的内容过大"), status=413)
-    return JsonResponse(error_body("validation_error", "请求无效"), status=400)
+        return json_response(error_body("payload_too_large", "提交的内容过大"), status=413)
+    return json_response(error_body("validation_error", "请求无效"), status=400)
 
 
 def json_403(request, exception=None):
-    return JsonResponse(error_body("permission_denied", "无权执行此操作"), status=403)
+    return json_response(error_body("permission_denied", "无权执行此操作"), status=403)
