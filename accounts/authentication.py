@@ -49,3 +49,11 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             token.delete()
             raise TokenExpired()
         return user, token
+
+
+# The OpenAPI schema describes our session authentication as drf-spectacular describes DRF's.
+from drf_spectacular.authentication import SessionScheme  # noqa: E402
+
+
+class _SessionScheme(SessionScheme):
+    target_class = "accounts.authentication.SessionAuthentication"
