@@ -19,7 +19,7 @@ from notifications import planning
 from review import bounds, history, rules, selectors
 from review.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
 from review.models import Document, PublicComment, ReviewFinding, ReviewRound, State, Version, content_hash
-from review.comments import adoption_summary, group_comments
+from review.comments import adoption_summary, file_comment, group_comments
 from review.precheck import run_precheck
 from review.working_days import add_working_days
 
@@ -365,8 +365,11 @@ def comment_create(*, document_id, author_name, body, contact="") -> PublicComme
     author_name, body = bounds.require_line(author_name, "姓名（名称）"), bounds.normalise_text(body)
     if document.comment_closes_on and rules.today() > document.comment_closes_on:
         raise RuleViolation("征求意见期已结束", code="comment_period_closed")
-    return PublicComment.objects.create(document=document, author_name=author_name[:100],
-                                        contact=(contact or "")[:100], body=body)
+    Document.objects.select_for_update().filter(pk=document.pk).exists()  # copies arriving together agree
+    comment = PublicComment.objects.create(document=document, author_name=author_name[:100],
+                                           contact=(contact or "")[:100], body=body)
+    file_comment(comment)  # its near-duplicate group, once (review.comments)
+    return comment
 
 
 @transaction.atomic
@@ -383,13 +386,16 @@ def comment_dispose(*, actor, document_id, comment_id, disposition, reason="", a
     reason = (reason or "").strip()
     if disposition != PublicComment.Disposition.ADOPTED and not reason:
         raise InvalidInput("部分采纳或未采纳的，请说明理由")
-    all_comments = list(document.public_comments.select_for_update().order_by("created_at", "id"))
-    target = next((c for c in all_comments if c.pk == int(comment_id)), None)
+    target = document.public_comments.select_for_update().filter(pk=comment_id).first()
     if target is None:
         raise NotFound("意见不存在")
     members = [target]
-    if apply_to_group:
-        members = next(g.members for g in group_comments(all_comments) if target in g.members)
+    if apply_to_group and target.group_key is not None:  # the stored group: no grouping here
+        members = list(document.public_comments.select_for_update().filter(group_key=target.group_key)
+                       .order_by("created_at", "id"))
+    elif apply_to_group:
+        all_comments = list(document.public_comments.select_for_update().order_by("created_at", "id"))
+        members = next(g.members for g in group_comments(all_comments) if target.pk in {c.pk for c in g.members})
     now = timezone.now()
     for comment in members:
         comment.disposition, comment.disposition_reason = disposition, reason
