@@ -59,3 +59,4 @@ schemathesis: install
 bench: install           ## benchmarks on PostgreSQL at 10,000 and 100,000 documents (BENCH_ARGS to change)
 	LOG_LEVEL=ERROR $(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/bench_precheck.py
+	LOG_LEVEL=ERROR $(PY) bench/bench_comments.py

@@ -400,7 +400,8 @@ def comment_dispose(*, actor, document_id, comment_id, disposition, reason="", a
     for comment in members:
         comment.disposition, comment.disposition_reason = disposition, reason
         comment.disposed_by, comment.disposed_at = actor, now
-    PublicComment.objects.bulk_update(members, ["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+    PublicComment.objects.filter(pk__in=[c.pk for c in members]).update(  # one UPDATE, not a CASE per row
+        disposition=disposition, disposition_reason=reason, disposed_by=actor, disposed_at=now)
     label = PublicComment.Disposition(disposition).label
     history.append(document=document, action="dispose_comment", from_state=document.state, to_state=document.state,
                    actor=actor, opinion=f"意见#{target.pk}" + (f"等{len(members)}条" if len(members) > 1 else "")
