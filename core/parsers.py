@@ -23,6 +23,7 @@ DEFAULT_MAX_JSON_DEPTH = 32
 # is not nesting.
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
+_SURROGATE = re.compile("[\ud800-\udfff]")  # "\ud800" alone in JSON: text no database can store
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -72,6 +73,21 @@ class BoundedJSONParser(JSONParser):
         if nesting_depth(raw) > max_depth():
             raise exceptions.ValidationError(f"JSON 嵌套层数不能超过{max_depth()}层")
         try:
-            return super().parse(io.BytesIO(raw), media_type, parser_context)
+            data = super().parse(io.BytesIO(raw), media_type, parser_context)
         except RecursionError:  # belt and braces: never a 500
             raise exceptions.ValidationError(f"JSON 嵌套层数不能超过{max_depth()}层")
+        if _has_lone_surrogate(data):
+            raise exceptions.ValidationError("请求内容含有无效的 Unicode 字符（单独的代理项）")
+        return data
+
+
+def _has_lone_surrogate(value) -> bool:
+    """Lone UTF-16 surrogates (valid escapes in JSON, invalid text anywhere else). The depth is
+    bounded above, so this walk is too."""
+    if isinstance(value, str):
+        return _SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_has_lone_surrogate(k) or _has_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_lone_surrogate(v) for v in value)
+    return False

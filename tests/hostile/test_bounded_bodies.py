@@ -90,3 +90,11 @@ def test_django_request_data_too_big_is_payload_too_large(settings, client_for):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     r = client_for("drafter").post("/api/documents/", {"title": "办法", "body": "条" * 2000, "issuer": "CSZF"})
     assert r.status_code == 413 and r.json()["error"]["code"] == "payload_too_large"
+
+
+def test_a_lone_surrogate_is_a_400_not_a_500(client_for):
+    raw = '{"title": "办法", "body": "正文\\ud800", "issuer": "CSZF"}'
+    r = client_for("drafter").post("/api/documents/", raw, content_type="application/json")
+    assert r.status_code == 400 and "Unicode" in r.json()["error"]["message"]
+    ok = '{"title": "办法", "body": "正文\\ud83d\\ude00", "issuer": "CSZF"}'  # a valid pair: an emoji
+    assert client_for("drafter").post("/api/documents/", ok, content_type="application/json").status_code == 201
