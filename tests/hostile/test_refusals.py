@@ -95,3 +95,10 @@ def test_server_errors_are_still_logged_as_errors(caplog):
     record.status_code = 500
     ExpectedRefusals().filter(record)
     assert record.levelno == logging.ERROR
+
+
+def test_an_api_write_without_its_final_slash_is_404_json_not_a_redirect(client_for, make_document):
+    doc = make_document("submitted")
+    r = client_for("reviewer").post(f"/api/documents/{doc.pk}/approve", {"opinion": "合法"}, format="json")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert client_for("reviewer").get("/api/documents").status_code == 301  # reads still redirect
