@@ -97,3 +97,16 @@ def test_comments_without_a_stored_group_are_still_grouped():
 
     groups = grouping.group_comments([Unsaved(CAMPAIGN), Unsaved("别的意见，完全不同。"), Unsaved(CAMPAIGN + "！")])
     assert [g.count for g in groups] == [2, 1]
+
+
+def test_the_document_page_shows_the_groups_fifty_at_a_time(consultation, users):
+    from django.test import Client
+
+    for i, body in enumerate(distinct_texts(60)):
+        comment(consultation, body, name=f"市民{i}")
+    client = Client()
+    client.force_login(users["drafter"])
+    first = client.get(f"/documents/{consultation.pk}/").content.decode()
+    second = client.get(f"/documents/{consultation.pk}/?comments_page=2").content.decode()
+    assert first.count("（第") == 50 and second.count("（第") == 10
+    assert "?comments_page=2" in first and "1 / 2" in first
