@@ -187,3 +187,12 @@ def test_comment_names_are_checked_and_bodies_normalised(client_for, users, make
     page = Client().post(f"/public/consultations/{doc.pk}/", {"author_name": "李\u2067四", "body": "页面意见"})
     assert page.status_code == 400 and "双向文本控制字符" in page.content.decode()
     assert PublicComment.objects.count() == 1
+
+
+def test_organisation_and_user_names_are_checked_too(orgs):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="机构名称不能包含双向文本控制字符"):
+        call_command("add_org", "XX", name="春城\u202e局", kind="drafting")
+    with pytest.raises(CommandError, match="用户名不能包含控制字符"):
+        call_command("add_user", "bad\x07user", org="CSJY", role="drafter", password="pw-12345")

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation, template_problem
+from core.inputs import line_problem
 
 
 class Command(BaseCommand):
@@ -16,6 +17,10 @@ class Command(BaseCommand):
     def handle(self, *args, code, name, kind, number_prefix, number_template, **options):
         if not code.strip():
             raise CommandError("机构代码不能为空")
+        for value, label in ((code, "机构代码"), (name, "机构名称"), (number_prefix, "编号前缀")):
+            problem = line_problem(value, label)  # no control or bidirectional characters
+            if problem:
+                raise CommandError(problem)
         for template in (number_template, options.get("registration_code_template", "")):
             problem = template_problem(template)
             if problem:
