@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.inputs import normalise_text
 from review import selectors, services
 from review.api.views import public_comment_throttles
 from review.errors import DomainError
@@ -14,7 +15,7 @@ from web import forms
 
 
 def portal(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = normalise_text(request.GET.get("q", "")).strip()[:100]  # no NUL for the database to refuse
     documents = selectors.public_documents().defer("current_version__body")
     documents = selectors.search(documents, q)
     page = Paginator(documents, 20).get_page(request.GET.get("page"))

@@ -7,7 +7,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -65,6 +65,10 @@ def exception_handler(exc, context):
             return response
     if isinstance(exc, exceptions.APIException):
         return Response(error_body(exc.default_code, str(exc.detail)), status=exc.status_code)
+    if isinstance(exc, DataError):
+        # The database refused a value no check caught (a NUL byte on PostgreSQL, say): bad input.
+        logger.info("data error: %s", exc)
+        return Response(error_body("validation_error", "提交的数据含有无效的值"), status=400)
     if isinstance(exc, IntegrityError):
         # The database's own guard (R7 trigger, unique numbers) refused: a rule, not a crash.
         logger.warning("integrity error: %s", exc)
