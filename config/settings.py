@@ -180,6 +180,10 @@ MAX_BODY_CHARS = int(os.environ.get("MAX_BODY_CHARS", "500000"))
 # deeper nesting with 400 before being decoded.
 MAX_JSON_BODY_BYTES = int(os.environ.get("MAX_JSON_BODY_BYTES", "2000000"))
 MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
+# Plausible dates (core.inputs): none before this day; none more than MAX_DAYS_AHEAD ahead (a comment
+# period's close, a publication or entry-into-force date); deliberation, filing, evaluation: not after today.
+EARLIEST_PLAUSIBLE_DATE = os.environ.get("EARLIEST_PLAUSIBLE_DATE", "2000-01-01")
+MAX_DAYS_AHEAD = int(os.environ.get("MAX_DAYS_AHEAD", "366"))
 
 # API tokens expire this many hours after the log-in that issued them (accounts.authentication).
 API_TOKEN_TTL_HOURS = float(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
