@@ -4,6 +4,7 @@ Messages are for a clerk to read, in Chinese. Nothing reaches the client as a 50
 unexpected database refusal becomes 409, anything else is logged and answered in this format.
 """
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
@@ -61,7 +62,7 @@ def exception_handler(exc, context):
         if isinstance(exc, cls):
             response = Response(error_body(code, message), status=code_status)
             if isinstance(exc, exceptions.Throttled) and exc.wait:
-                response["Retry-After"] = str(int(exc.wait))
+                response["Retry-After"] = str(max(1, math.ceil(exc.wait)))  # never "0"
             return response
     if isinstance(exc, exceptions.APIException):
         return Response(error_body(exc.default_code, str(exc.detail)), status=exc.status_code)
