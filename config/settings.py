@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "web.middleware.ChosenLanguageMiddleware",
-    "core.middleware.CommonMiddleware",  # no slash-redirect of API writes (a 301 drops the body)
+    "core.trailing_slash.CommonMiddleware",  # no slash-redirect of API writes (a 301 drops the body)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,11 +94,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "web.errors.locked_out"
 AXES_RESET_ON_SUCCESS = True
-# The client's address (core.clients): the connection's, or X-Forwarded-For's right-most address
+# The client's address (core.client_address): the connection's, or X-Forwarded-For's right-most address
 # that is not a trusted proxy when the connection comes from one of TRUSTED_PROXIES (addresses or
 # networks, comma-separated; default none: the header is ignored). Throttles and axes alike.
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
-AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 
 # django-csp: nothing but this origin; no inline script or style anywhere in the pages.
 from csp.constants import NONE, SELF  # noqa: E402
@@ -272,8 +272,8 @@ LOGGING = {
     # logger's own level, so only the handler can quiet the 4xx warnings.
     "handlers": {"console": {"class": "logging.StreamHandler", "level": os.environ.get("LOG_LEVEL", "WARNING")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # Expected refusals (403, 404, 429 …) are INFO, one line, no traceback (core.logs).
-    "filters": {"expected_refusals": {"()": "core.logs.ExpectedRefusals"}},
+    # Expected refusals (403, 404, 429 …) are INFO, one line, no traceback (core.refusal_logging).
+    "filters": {"expected_refusals": {"()": "core.refusal_logging.ExpectedRefusals"}},
     "loggers": {"django.request": {"filters": ["expected_refusals"]}},
 }
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from core.clients import ClientIdentMixin
+from core.client_address import ClientIdentMixin
 
 from review import selectors, services
 from review.api import serializers as s
@@ -18,7 +18,7 @@ from review.precheck import run_precheck
 
 class PublicCommentThrottle(ClientIdentMixin, AnonRateThrottle):
     """Anonymous comments per client address (THROTTLE_PUBLIC_COMMENTS, default 20 an hour): the
-    connection's address, X-Forwarded-For only from a trusted proxy (core.clients)."""
+    connection's address, X-Forwarded-For only from a trusted proxy (core.client_address)."""
 
     scope = "public_comments"
 

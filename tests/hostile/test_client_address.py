@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 
-from core.clients import client_ip
+from core.client_address import client_ip
 from review import services
 from review.rules import today
 from review.working_days import add_working_days

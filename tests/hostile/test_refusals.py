@@ -89,7 +89,7 @@ def client_for_api_403(users):
 
 
 def test_server_errors_are_still_logged_as_errors(caplog):
-    from core.logs import ExpectedRefusals
+    from core.refusal_logging import ExpectedRefusals
 
     record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "boom", None, None)
     record.status_code = 500

@@ -8,7 +8,7 @@ changes nothing: without a trusted proxy the header is ignored, and behind one, 
 prepended lies left of the address the proxy appended.
 
 Used by the API throttles (``ClientIdentMixin``), the pages' comment throttle and django-axes
-(``AXES_CLIENT_IP_CALLABLE = "core.clients.client_ip"``).
+(``AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"``).
 """
 from __future__ import annotations
 
