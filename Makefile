@@ -44,7 +44,7 @@ backup: install          ## DATABASE_URL=postgres://... make backup [OUT=dir]
 restore: install         ## make restore FILE=var/backups/x.dump TARGET=postgres://.../fresh_db
 	deploy/restore.sh $(FILE) $(TARGET)
 
-cluster-start: install   ## 2 gunicorn + 2 Celery workers + beat on the local PostgreSQL and Redis
+cluster-start: install   ## 2 gunicorn + 2 Celery workers + beat on a private PostgreSQL and Redis (free ports)
 	deploy/cluster.sh start
 
 cluster-stop:
@@ -60,3 +60,4 @@ bench: install           ## benchmarks on PostgreSQL at 10,000 and 100,000 docum
 	LOG_LEVEL=ERROR $(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/bench_precheck.py
 	$(PY) bench/bench_docx.py
+	LOG_LEVEL=ERROR $(PY) bench/bench_comments.py

@@ -1,5 +1,7 @@
 """A bounded load run against a running deployment on 127.0.0.1 (deploy/cluster.sh): 50 users for
-60 seconds mixing reads and transitions, with an optional PostgreSQL restart in the middle.
+60 seconds mixing reads, transitions and a flood of anonymous public comments (distinct texts, a
+different X-Forwarded-For on each), with an optional PostgreSQL restart in the middle — of the
+cluster's own PostgreSQL (CLUSTER_PGDATA in $CLUSTER_DIR/cluster.env), never a shared one.
 
     .venv/bin/python bench/load.py [--users 50] [--seconds 60] [--restart-postgres-at 20]
 
@@ -11,6 +13,7 @@ import argparse
 import datetime as dt
 import http.client
 import json
+import os
 import random
 import statistics
 import subprocess
@@ -19,7 +22,19 @@ import time
 from collections import Counter, defaultdict
 from urllib.parse import quote
 
-PORTS = [8101, 8102]
+def cluster_env() -> dict:
+    """What deploy/cluster.sh started: its ports and its own PostgreSQL data directory."""
+    path = os.path.join(os.environ.get("CLUSTER_DIR", "/tmp/normdocs-cluster"), "cluster.env")
+    env = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            key, _, value = line.strip().partition("=")
+            env[key] = value.strip('"')
+    return env
+
+
+CLUSTER = cluster_env()
+PORTS = [int(p) for p in CLUSTER.get("CLUSTER_WEB_PORTS", "8101 8102").split()]
 
 
 class Session:
@@ -132,15 +147,40 @@ def main():
             else:
                 time.sleep(0.2)
 
+    def commenter(i):
+        """Anonymous comments on the document out for comment, each text distinct (the flood of
+        issue 17): the cluster's throttles are raised, so every one is filed and grouped."""
+        s = Session(PORTS[i % 2], tokens["auditor"])
+        status, page = s.call("GET", "/api/documents/?state=public_comment")
+        targets = [d["id"] for d in (page or {}).get("results", [])] if status == 200 else []
+        anon = Session(PORTS[(i + 1) % 2])
+        n = 0
+        while time.monotonic() < stop_at and targets:
+            n += 1
+            anon.headers["X-Forwarded-For"] = f"198.51.100.{random.randint(1, 254)}"
+            words = "".join(random.choice("建议取消修改明确规定条款罚款审批时限企业市民区域管理标准程序") for _ in range(30))
+            timed(anon, "comment", "POST", f"/api/documents/{random.choice(targets)}/comments/",
+                  {"author_name": f"市民{i}-{n}", "body": f"{words}（第{i}-{n}条）"})
+
     def restart_postgres():
         time.sleep(args.restart_postgres_at)
-        version = subprocess.run(["ls", "/etc/postgresql"], capture_output=True, text=True).stdout.split()[0]
+        pgdata = CLUSTER.get("CLUSTER_PGDATA")
+        if not pgdata:
+            print("load: no private PostgreSQL (CLUSTER_PGDATA): the restart is skipped")
+            return
+        # -l: the new server logs to a file (were it to inherit a pipe of ours, run() would wait on it)
+        pg_ctl = [os.path.join(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+                               .stdout.strip(), "pg_ctl"), "-D", pgdata, "-l", os.path.join(os.path.dirname(pgdata), "pg.log"),
+                  "-m", "fast", "-w", "restart"]
+        if os.geteuid() == 0:
+            pg_ctl = ["runuser", "-u", "postgres", "--", *pg_ctl]
         fault["from"] = time.monotonic() - start
-        subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart"], check=True)
+        subprocess.run(pg_ctl, check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
         fault["to"] = time.monotonic() - start
 
-    roles = ([reader] * int(args.users * 0.4) + [drafter] * int(args.users * 0.2)
-             + [reviewer] * int(args.users * 0.2))
+    roles = ([reader] * int(args.users * 0.3) + [commenter] * int(args.users * 0.1)
+             + [drafter] * int(args.users * 0.2) + [reviewer] * int(args.users * 0.2))
     roles += [registrar] * (args.users - len(roles))
     threads = [threading.Thread(target=fn, args=(i,)) for i, fn in enumerate(roles)]
     if args.restart_postgres_at is not None:

@@ -75,7 +75,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "web.middleware.ChosenLanguageMiddleware",
-    "django.middleware.common.CommonMiddleware",
+    "core.trailing_slash.CommonMiddleware",  # no slash-redirect of API writes (a 301 drops the body)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -95,6 +95,11 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTE
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "web.errors.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# The client's address (core.client_address): the connection's, or X-Forwarded-For's right-most address
+# that is not a trusted proxy when the connection comes from one of TRUSTED_PROXIES (addresses or
+# networks, comma-separated; default none: the header is ignored). Throttles and axes alike.
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("TRUSTED_PROXIES", "").split(",") if p.strip()]
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 
 # django-csp: nothing but this origin; no inline script or style anywhere in the pages.
 from csp.constants import NONE, SELF  # noqa: E402
@@ -113,6 +118,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "web.errors.csrf_failure"  # JSON under /api/, a Chinese page elsewhere
 WSGI_APPLICATION = "config.wsgi.application"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -170,13 +176,30 @@ LOGOUT_REDIRECT_URL = "web:login"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
 MAX_TITLE_LENGTH = 200
 MAX_BODY_CHARS = int(os.environ.get("MAX_BODY_CHARS", "500000"))
+# JSON bodies of the API (core.parsers): larger ones are refused with 413 before being read
+# (2 MB: a body of MAX_BODY_CHARS Chinese characters is 1.5 MB in UTF-8),
+# deeper nesting with 400 before being decoded.
+MAX_JSON_BODY_BYTES = int(os.environ.get("MAX_JSON_BODY_BYTES", "2000000"))
+MAX_JSON_DEPTH = int(os.environ.get("MAX_JSON_DEPTH", "32"))
+# Plausible dates (core.inputs): none before this day; none more than MAX_DAYS_AHEAD ahead (a comment
+# period's close, a publication or entry-into-force date); deliberation, filing, evaluation: not after today.
+EARLIEST_PLAUSIBLE_DATE = os.environ.get("EARLIEST_PLAUSIBLE_DATE", "2000-01-01")
+MAX_DAYS_AHEAD = int(os.environ.get("MAX_DAYS_AHEAD", "366"))
+
+# API tokens expire this many hours after the log-in that issued them (accounts.authentication).
+API_TOKEN_TTL_HOURS = float(os.environ.get("API_TOKEN_TTL_HOURS", "12"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "accounts.authentication.ExpiringTokenAuthentication",
+        "accounts.authentication.SessionAuthentication",  # its CSRF refusal in the error format
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -185,6 +208,8 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "DEFAULT_THROTTLE_RATES": {
         "public_comments": os.environ.get("THROTTLE_PUBLIC_COMMENTS", "20/hour"),
+        "public_comments_per_document": os.environ.get("THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT", "2000/hour"),
+        "review_requests": os.environ.get("THROTTLE_REVIEW_REQUESTS", "60/hour"),
     },
 }
 
@@ -251,6 +276,9 @@ LOGGING = {
     # logger's own level, so only the handler can quiet the 4xx warnings.
     "handlers": {"console": {"class": "logging.StreamHandler", "level": os.environ.get("LOG_LEVEL", "WARNING")}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # Expected refusals (403, 404, 429 …) are INFO, one line, no traceback (core.refusal_logging).
+    "filters": {"expected_refusals": {"()": "core.refusal_logging.ExpectedRefusals"}},
+    "loggers": {"django.request": {"filters": ["expected_refusals"]}},
 }
 
 # --- Reminders (DESIGN §5, notifications/) --------------------------------------------------

@@ -4,10 +4,11 @@ Messages are for a clerk to read, in Chinese. Nothing reaches the client as a 50
 unexpected database refusal becomes 409, anything else is logged and answered in this format.
 """
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
-from django.db import IntegrityError, InterfaceError, OperationalError
+from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -61,10 +62,14 @@ def exception_handler(exc, context):
         if isinstance(exc, cls):
             response = Response(error_body(code, message), status=code_status)
             if isinstance(exc, exceptions.Throttled) and exc.wait:
-                response["Retry-After"] = str(int(exc.wait))
+                response["Retry-After"] = str(max(1, math.ceil(exc.wait)))  # never "0"
             return response
     if isinstance(exc, exceptions.APIException):
         return Response(error_body(exc.default_code, str(exc.detail)), status=exc.status_code)
+    if isinstance(exc, DataError):
+        # The database refused a value no check caught (a NUL byte on PostgreSQL, say): bad input.
+        logger.info("data error: %s", exc)
+        return Response(error_body("validation_error", "提交的数据含有无效的值"), status=400)
     if isinstance(exc, IntegrityError):
         # The database's own guard (R7 trigger, unique numbers) refused: a rule, not a crash.
         logger.warning("integrity error: %s", exc)
@@ -77,19 +82,24 @@ def exception_handler(exc, context):
     return Response(error_body("server_error", "系统内部错误，操作未完成"), status=500)
 
 
+def json_response(body, status):
+    """Outside DRF: the same format, and Chinese as Chinese (JsonResponse escapes it by default)."""
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
+
+
 def json_404(request, exception=None):
-    return JsonResponse(error_body("not_found", "未找到"), status=404)
+    return json_response(error_body("not_found", "未找到"), status=404)
 
 
 def json_500(request):
-    return JsonResponse(error_body("server_error", "系统内部错误，操作未完成"), status=500)
+    return json_response(error_body("server_error", "系统内部错误，操作未完成"), status=500)
 
 
 def json_400(request, exception=None):
     if isinstance(exception, RequestDataTooBig):
-        return JsonResponse(error_body("payload_too_large", "提交的内容过大"), status=413)
-    return JsonResponse(error_body("validation_error", "请求无效"), status=400)
+        return json_response(error_body("payload_too_large", "提交的内容过大"), status=413)
+    return json_response(error_body("validation_error", "请求无效"), status=400)
 
 
 def json_403(request, exception=None):
-    return JsonResponse(error_body("permission_denied", "无权执行此操作"), status=403)
+    return json_response(error_body("permission_denied", "无权执行此操作"), status=403)

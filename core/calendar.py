@@ -20,6 +20,17 @@ import chinese_calendar
 from core.models import HolidayOverride
 
 
+# No deadline of the rules spans more than a few years; a span longer than this is an input
+# error (a comment period to 9999-12-30 once took 98 s of day-by-day counting), refused at once.
+MAX_SPAN_DAYS = 3700
+
+
+class SpanTooLong(ValueError):
+    """A working-day computation over more than MAX_SPAN_DAYS days (or past the calendar's end)."""
+
+    message = "日期跨度过大，无法计算工作日"
+
+
 @dataclass(frozen=True)
 class WorkdayAnswer:
     date: dt.date
@@ -43,8 +54,12 @@ class Calendar:
 
     def add_working_days(self, start: dt.date, n: int) -> WorkdayAnswer:
         """The n-th working day after ``start`` (``start`` itself not counted)."""
+        if n > MAX_SPAN_DAYS:
+            raise SpanTooLong(n)
         day, provisional, counted = start, False, 0
         while counted < n:
+            if (day - start).days >= MAX_SPAN_DAYS or day >= dt.date.max:
+                raise SpanTooLong(n)
             day += dt.timedelta(days=1)
             workday, guess = self.is_workday(day)
             provisional |= guess
@@ -66,6 +81,8 @@ class Calendar:
         if end < start:
             count, provisional = self.count_working_days(end, start)
             return -count, provisional
+        if (end - start).days > MAX_SPAN_DAYS:
+            raise SpanTooLong((start, end))
         count, provisional, day = 0, False, start
         while day < end:
             day += dt.timedelta(days=1)

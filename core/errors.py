@@ -17,6 +17,8 @@ class Code(models.TextChoices):
     # who (401, 403, 404, 429)
     NOT_AUTHENTICATED = "not_authenticated", "未登录"
     AUTHENTICATION_FAILED = "authentication_failed", "登录凭据无效"
+    TOKEN_EXPIRED = "token_expired", "登录凭据已过期"
+    CSRF_FAILED = "csrf_failed", "安全校验（CSRF）失败"
     PERMISSION_DENIED = "permission_denied", "无权执行此操作"
     NOT_FOUND = "not_found", "不存在或无权查看"
     METHOD_NOT_ALLOWED = "method_not_allowed", "不支持该请求方法"

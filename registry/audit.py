@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core.errors import InvalidInput
+from core.exports import SQL_NEUTRALISE_TEMPLATE, neutralise_row, xlsx_row
 from review.models import History
 
 COLUMNS = [
@@ -80,7 +81,7 @@ def csv_stream(queryset, chunk_size=2000):
     yield "\ufeff" + buffer.getvalue()
     rows = []
     for event in queryset.iterator(chunk_size=chunk_size):
-        rows.append(_row(event, tz))
+        rows.append(neutralise_row(_row(event, tz)))  # a title "=HYPERLINK(…)" stays text
         if len(rows) == chunk_size:
             yield _flush(buffer, writer, rows)
     if rows:
@@ -93,12 +94,18 @@ def _pg_csv_stream(queryset):
     header = io.StringIO()
     csv.writer(header).writerow([label for _, label in COLUMNS])
     yield ("\ufeff" + header.getvalue()).encode()
+    def inert(expression):  # core.exports.neutralise, in SQL
+        if isinstance(expression, str):
+            expression = F(expression)
+        return Func(expression, template=SQL_NEUTRALISE_TEMPLATE, output_field=CharField())
+
     rows = queryset.values_list(
         "seq",
         Func(F("at"), Value('YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'), function="to_char", output_field=CharField()),
-        "document_id", Coalesce(F("document__number"), Value("")), "document__title", "action", "from_state",
-        "to_state", Coalesce(F("actor__username"), Value("系统")), "opinion",
-        Coalesce(Cast(F("version__number"), CharField()), Value("")), "hash",
+        "document_id", inert(Coalesce(F("document__number"), Value(""))), inert("document__title"),
+        inert("action"), inert("from_state"), inert("to_state"),
+        inert(Coalesce(F("actor__username"), Value("系统"))), inert("opinion"),
+        Coalesce(Cast(F("version__number"), CharField()), Value("")), inert("hash"),
     )
     sql, params = rows.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -117,17 +124,16 @@ def _flush(buffer, writer, rows) -> str:
 
 
 def xlsx_file(queryset, chunk_size=2000):
-    """An .xlsx written row by row (openpyxl write-only) into a spooled temporary file."""
+    """An .xlsx written row by row (openpyxl write-only) into a spooled temporary file. Every
+    string is a text cell (core.exports): an opinion "@SUM(…)" is never a formula."""
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("操作记录")
     sheet.append([label for _, label in COLUMNS])
     tz = timezone.get_current_timezone()
     for event in queryset.iterator(chunk_size=chunk_size):
-        # XML cannot carry control characters; an opinion pasted from elsewhere may hold some.
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in _row(event, tz)])
+        sheet.append(xlsx_row(sheet, _row(event, tz)))
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from core.exports import xlsx_row
 from review.models import DecisionCatalogueItem, Document, History, PublicComment, ReviewRound
 
 DECIDED = ~Q(outcome="") & ~Q(outcome=ReviewRound.Outcome.WITHDRAWN)
@@ -180,7 +181,8 @@ def write_xlsx(figures: dict, path) -> None:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{figures['year']}年"
-    sheet.append(["项目", "数量"])
+    # Every text cell through core.exports: written as text, never as a formula.
+    sheet.append(xlsx_row(sheet, ["项目", "数量"]))
     for row in figure_rows(figures):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     workbook.save(path)

@@ -18,7 +18,7 @@ from accounts.jurisdiction import Jurisdiction
 from accounts.models import Role
 from core.errors import Code, Forbidden, InvalidInput, RuleViolation
 from notifications import planning
-from review import history, permissions, rules
+from review import bounds, history, permissions, rules
 from review.models import DecisionCatalogueItem, Document
 from review.services import check_rules, proceed
 from registry.models import Evaluation, RegistryEntry
@@ -44,6 +44,7 @@ def number_allocate(*, issuer, year, document=None) -> RegistryEntry:
 @transaction.atomic
 def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -> Document:
     """统一登记 (R8, R9): record the collective deliberation, then allocate the number."""
+    bounds.require_past_date(deliberated_on, "审议日期")
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "register")
     document.deliberation_meeting = (meeting or "").strip()
@@ -71,6 +72,7 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     document.effective_from = effective_from or document.published_on
     if document.effective_from < document.published_on:
         raise InvalidInput("施行日期不能早于公布日期")
+    bounds.require_publication_dates(document, document.published_on, document.effective_from)
     document.expires_on, document.evaluation_due_on = rules.validity_dates(document.effective_from,
                                                                            document.validity_years)
     def record():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from review.models import History, HistoryHead
+from review.models import History, HistoryHead, Version, content_hash
 
 GENESIS = "0" * 64
 
@@ -78,4 +78,20 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
     head = HistoryHead.objects.filter(pk=1).values_list("seq", "hash").first()
     if head and count and (head[0] != expected_seq - 1 or head[1] != prev):
         return ChainReport(False, count, head[0], "链尾记录缺失")
+    swapped = first_swapped_text(batch_size)
+    if swapped is not None:
+        return ChainReport(False, count, *swapped)
     return ChainReport(True, count)
+
+
+def first_swapped_text(batch_size: int = 2000) -> tuple[int, str] | None:
+    """The log names text versions by id; a version whose stored text no longer hashes to its
+    sha256 was replaced under that id (issue 17). Returns (the first seq naming it, the reason)."""
+    logged = History.objects.filter(version__isnull=False).values("version_id")
+    versions = (Version.objects.filter(pk__in=logged).order_by("pk")
+                .values_list("pk", "document_id", "number", "body", "sha256").iterator(chunk_size=batch_size))
+    for pk, document_id, number, body, sha256 in versions:
+        if content_hash(body) != sha256:
+            seq = History.objects.filter(version_id=pk).order_by("seq").values_list("seq", flat=True).first()
+            return seq, f"文件{document_id}的文本版本v{number}与其哈希不符（正文已被替换）"
+    return None

@@ -508,6 +508,11 @@ class PublicComment(models.Model):
     disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
     disposed_at = models.DateTimeField(null=True, blank=True)
+    # Near-duplicate grouping, computed once on arrival (review.comments.file_comment): the id of
+    # the group's first comment, and this text's MinHash band keys. Nullable, no default (adding
+    # them must not make SQLite rebuild the table).
+    group_key = models.PositiveBigIntegerField("相同或相近意见组", null=True, blank=True, db_index=True)
+    signature = models.CharField("文本特征", max_length=200, null=True, blank=True)
 
     class Meta:
         ordering = ["document", "created_at", "id"]

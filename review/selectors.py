@@ -121,7 +121,7 @@ def comment_report(document, *, include_names=False) -> dict:
     return {
         "received": len(comments),
         "distinct": len(groups),
-        "summary": adoption_summary(comments),
+        "summary": adoption_summary(comments, groups),
         "groups": [
             {
                 "body": g.representative.body,

@@ -22,8 +22,8 @@ from accounts.models import REVIEW_ROLES, Organisation, Role, User
 from core import numbering
 from core.calendar import Calendar
 from notifications import planning
-from review import history, lifecycle, permissions, rules, selectors
-from review.comments import adoption_summary, group_comments
+from review import bounds, history, lifecycle, permissions, rules, selectors
+from review.comments import adoption_summary, file_comment, group_comments
 from review.models import (AdviserInvitation, Document, Opinion, ProcedureStep, PublicComment, ReviewFinding,
                            ReviewRound, State, Version, content_hash)
 from review.precheck import run_precheck
@@ -81,11 +81,11 @@ def _clean_title(title) -> str:
         raise InvalidInput("标题不能为空")
     if len(title) > settings.MAX_TITLE_LENGTH:
         raise InvalidInput(f"标题不能超过{settings.MAX_TITLE_LENGTH}个字符")
-    return title
+    return bounds.require_line(title, "标题")  # no control or bidirectional characters
 
 
 def _clean_body(body) -> str:
-    body = body or ""
+    body = bounds.normalise_text(body or "")  # LF line ends, no control or bidi characters
     if not body.strip():
         raise InvalidInput("正文不能为空")
     if len(body) > settings.MAX_BODY_CHARS:
@@ -192,6 +192,7 @@ def document_update(*, actor, document_id, **changes) -> Document:
 def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
                                  short_period_reason="") -> Document:
     """公开征求意见 (R3): the period runs from today to ``closes_on`` inclusive."""
+    bounds.require_comment_closing_date(closes_on)  # never count working days to 9999
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "open_public_comment")
     document.comment_opened_on = today()
@@ -328,10 +329,9 @@ def _issue(opinion, *, signer, document, review_round) -> Document:
     opinion.number = numbering.format_number(numbering.DEFAULT_TEMPLATE, prefix=prefix, year=year, seq=seq)
     opinion.status, opinion.signed_by, opinion.signed_at = Opinion.Status.ISSUED, signer, timezone.now()
     opinion.save()
+    review_round.urgent_reason = opinion.urgent_reason or None  # R5: recorded with the decision
     _decide(review_round, outcome=opinion.outcome, opinion=opinion.conclusion, findings=opinion.findings,
             actor=opinion.drafted_by)
-    if opinion.urgent_reason:
-        ReviewRound.objects.filter(pk=review_round.pk).update(urgent_reason=opinion.urgent_reason)
     signed = f"（审核意见书{opinion.number}，签发人：{signer.username}）"
     if opinion.outcome == ReviewRound.Outcome.LAWFUL:
         document.approved_version = review_round.version
@@ -630,10 +630,14 @@ def comment_create(*, document_id, author_name, body, contact="") -> PublicComme
     author_name, body = (author_name or "").strip(), (body or "").strip()
     if not author_name or not body:
         raise InvalidInput("请填写姓名（名称）和意见内容")
+    author_name, body = bounds.require_line(author_name, "姓名（名称）"), bounds.normalise_text(body)
     if document.comment_closes_on and today() > document.comment_closes_on:
         raise RuleViolation("征求意见期已结束", code="comment_period_closed")
-    return PublicComment.objects.create(document=document, author_name=author_name[:100],
-                                        contact=(contact or "")[:100], body=body)
+    Document.objects.select_for_update().filter(pk=document.pk).exists()  # copies arriving together agree
+    comment = PublicComment.objects.create(document=document, author_name=author_name[:100],
+                                           contact=(contact or "")[:100], body=body)
+    file_comment(comment)  # its near-duplicate group, once (review.comments)
+    return comment
 
 
 @transaction.atomic
@@ -647,18 +651,22 @@ def comment_dispose(*, actor, document_id, comment_id, disposition, reason="", a
     reason = (reason or "").strip()
     if disposition != PublicComment.Disposition.ADOPTED and not reason:
         raise InvalidInput("部分采纳或未采纳的，请说明理由")
-    all_comments = list(document.public_comments.select_for_update().order_by("created_at", "id"))
-    target = next((c for c in all_comments if c.pk == int(comment_id)), None)
+    target = document.public_comments.select_for_update().filter(pk=comment_id).first()
     if target is None:
         raise NotFound("意见不存在")
     members = [target]
-    if apply_to_group:
-        members = next(g.members for g in group_comments(all_comments) if target in g.members)
+    if apply_to_group and target.group_key is not None:  # the stored group: no grouping here
+        members = list(document.public_comments.select_for_update().filter(group_key=target.group_key)
+                       .order_by("created_at", "id"))
+    elif apply_to_group:
+        all_comments = list(document.public_comments.select_for_update().order_by("created_at", "id"))
+        members = next(g.members for g in group_comments(all_comments) if target.pk in {c.pk for c in g.members})
     now = timezone.now()
     for comment in members:
         comment.disposition, comment.disposition_reason = disposition, reason
         comment.disposed_by, comment.disposed_at = actor, now
-    PublicComment.objects.bulk_update(members, ["disposition", "disposition_reason", "disposed_by", "disposed_at"])
+    PublicComment.objects.filter(pk__in=[c.pk for c in members]).update(  # one UPDATE, not a CASE per row
+        disposition=disposition, disposition_reason=reason, disposed_by=actor, disposed_at=now)
     label = PublicComment.Disposition(disposition).label
     history.append(document=document, action="dispose_comment", from_state=document.state, to_state=document.state,
                    actor=actor, opinion=f"意见#{target.pk}" + (f"等{len(members)}条" if len(members) > 1 else "")

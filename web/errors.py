@@ -36,9 +36,7 @@ def server_error(request):
 
 def service_unavailable(request):
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        response = JsonResponse(api.error_body("service_unavailable", "系统暂时无法访问数据库，请稍后重试"), status=503)
+        response = api.json_response(api.error_body("service_unavailable", "系统暂时无法访问数据库，请稍后重试"), 503)
     else:
         # A page that needs no database: the usual header reads the user and the inbox.
         response = render(request, "web/unavailable.html", {
@@ -53,7 +51,13 @@ def locked_out(request, credentials=None, *args, **kwargs):
     """django-axes: too many wrong passwords (429, in the API's format or as a page)."""
     message = "登录失败次数过多，账号已暂时锁定，请30分钟后再试或联系管理员"
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
-        return JsonResponse(api.error_body("too_many_attempts", message), status=429)
+        return api.json_response(api.error_body("too_many_attempts", message), 429)
     return _page(request, 429, _("Too many attempts"), message)
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form's security token is missing or stale (often an expired page)."""
+    message = "安全校验（CSRF）失败：页面可能已过期，请刷新页面后重新提交。"
+    if request.path.startswith("/api/"):
+        return api.json_response(api.error_body("csrf_failed", "安全校验（CSRF）失败，请刷新页面后重试"), 403)
+    return _page(request, 403, "安全校验失败", message)

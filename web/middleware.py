@@ -30,10 +30,14 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        from django.db import InterfaceError, OperationalError
+        from django.db import DataError, InterfaceError, OperationalError
 
         if isinstance(exception, (OperationalError, InterfaceError)):
             from web.errors import service_unavailable
 
             return service_unavailable(request)
+        if isinstance(exception, DataError):  # a value the database refuses (a NUL byte): bad input, not a 500
+            from web.errors import bad_request
+
+            return bad_request(request, exception)
         return None

@@ -6,15 +6,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from core.inputs import normalise_text
 from review import selectors, services
-from review.api.views import PublicCommentThrottle
+from review.api.views import public_comment_throttles
 from core.errors import DomainError
 from core.clock import today
 from web import forms
 
 
 def portal(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = normalise_text(request.GET.get("q", "")).strip()[:100]  # no NUL for the database to refuse
     documents = selectors.public_documents().defer("current_version__body")
     documents = selectors.search(documents, q)
     page = Paginator(documents, 20).get_page(request.GET.get("page"))
@@ -35,9 +36,14 @@ def consultation(request, pk):
     if document is None:
         raise Http404
     form = forms.PublicCommentForm(request.POST or None)
-    if request.method == "POST" and not PublicCommentThrottle().allow_request(request, None):
+    refused = [t for t in public_comment_throttles() if not t.allow_request(request, None)] \
+        if request.method == "POST" else []
+    if refused:
         messages.error(request, _("Too many comments from your address; please try again later."))
-        return render(request, "web/public/consultation.html", {"document": document, "form": form}, status=429)
+        response = render(request, "web/public/consultation.html", {"document": document, "form": form}, status=429)
+        wait = max((t.wait() or 0) for t in refused)
+        response["Retry-After"] = str(max(1, int(wait)))
+        return response
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data.pop("website"):
             # A robot filled in the hidden field: answer as if accepted, store nothing.

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Role
 from core.errors import Forbidden, InvalidInput
+from core.inputs import parse_int
 from registry import audit, reports
 from registry.api.serializers import AnnualStatsSerializer, AuditEventSerializer
 from review.models import History
@@ -49,8 +50,8 @@ class AuditEvents(GenericAPIView):
         require_auditor(request.user)
         params = request.query_params
         document = params.get("document")
-        if document is not None and not document.isdigit():
-            raise InvalidInput("document 须为文件ID")
+        if document is not None and parse_int(document, minimum=1, maximum=2**63 - 1) is None:
+            raise InvalidInput("document 须为文件ID")  # digits only, within the database's range
         rows = audit.events(actor=params.get("actor"), action=params.get("action"), since=params.get("since"),
                             until=params.get("until"), document=document)
         scope = document_scope(request.user)  # R14: the overseer's government and below
@@ -75,8 +76,8 @@ class AnnualStats(APIView):
     @extend_schema(parameters=[OpenApiParameter("year", int, required=True)], responses=AnnualStatsSerializer)
     def get(self, request):
         require_auditor(request.user)
-        year = request.query_params.get("year", "")
-        if not year.isdigit() or not 1900 <= int(year) <= 9999:
+        year = parse_int(request.query_params.get("year", ""), minimum=1900, maximum=9999)
+        if year is None:
             raise InvalidInput("请用 ?year=YYYY 指定年份")
-        figures = reports.annual_figures(int(year), org_ids=overseen_org_ids(request.user))
+        figures = reports.annual_figures(year, org_ids=overseen_org_ids(request.user))
         return Response({**figures, "paragraphs": reports.annual_paragraphs(figures)})

@@ -1,42 +1,59 @@
 from rest_framework import serializers
 
 from accounts.models import Organisation
-
+from core.inputs import LineField, TextField, date_problem, earliest_plausible_date, latest_plausible_date
 from registry.models import Evaluation, RegistryEntry
 from review.api.serializers import TEXT_MAX
 from review.models import Document
+from core.clock import today
+
+
+def bounded_date(label, *, future=False):
+    """A DateField within its plausible window: not before EARLIEST_PLAUSIBLE_DATE; not after
+    today, or (``future``) not more than MAX_DAYS_AHEAD ahead. 400 naming the field."""
+
+    def validate(value):
+        latest = latest_plausible_date(today()) if future else today()
+        problem = date_problem(value, label, earliest=earliest_plausible_date(), latest=latest,
+                               latest_why="" if future else "今天")
+        if problem:
+            raise serializers.ValidationError(problem)
+
+    return validate
 
 
 class RegisterInput(serializers.Serializer):
-    meeting = serializers.CharField(max_length=200)
-    deliberated_on = serializers.DateField()
+    meeting = LineField(max_length=200, name_zh="审议会议")
+    deliberated_on = serializers.DateField(validators=[bounded_date("审议日期")])
 
 
 class PublishInput(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Document.Channel.choices)
-    published_on = serializers.DateField(required=False, allow_null=True, default=None)
-    effective_from = serializers.DateField(required=False, allow_null=True, default=None)
+    published_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                         validators=[bounded_date("公布日期", future=True)])
+    effective_from = serializers.DateField(required=False, allow_null=True, default=None,
+                                           validators=[bounded_date("施行日期", future=True)])
 
 
 class FileRecordInput(serializers.Serializer):
-    filed_with = serializers.CharField(max_length=200)
-    filed_on = serializers.DateField()
-    reference = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    filed_with = LineField(max_length=200, name_zh="备案机关")
+    filed_on = serializers.DateField(validators=[bounded_date("备案日期")])
+    reference = LineField(max_length=100, required=False, allow_blank=True, default="", name_zh="备案回执号")
 
 
 class RepealInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=TEXT_MAX)
-    decision_ref = serializers.CharField(max_length=100)
+    reason = TextField(max_length=TEXT_MAX)
+    decision_ref = LineField(max_length=100, name_zh="废止决定文号")
 
 
 class VoidNumberInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=TEXT_MAX)
+    reason = TextField(max_length=TEXT_MAX)
 
 
 class RecordEvaluationInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Evaluation.Outcome.choices)
-    evaluated_on = serializers.DateField()
-    notes = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    evaluated_on = serializers.DateField(validators=[bounded_date("评估日期")])
+    notes = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class EvaluationSerializer(serializers.ModelSerializer):

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from accounts.models import Organisation
 from review import selectors
+from core.inputs import LineField, TextField, date_problem, latest_plausible_date
 from review.models import Document, History, PublicComment, ReviewFinding, ReviewRound, Version
 from core.clock import today
 from core.calendar import Calendar
@@ -169,9 +170,9 @@ class DocumentSerializer(serializers.ModelSerializer):
 
 
 class DocumentCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=settings.MAX_TITLE_LENGTH)
+    title = LineField(max_length=settings.MAX_TITLE_LENGTH, name_zh="标题")
     contract = ContractSerializer(required=False, allow_null=True, help_text="R18: required for a contract")
-    body = serializers.CharField(max_length=settings.MAX_BODY_CHARS, trim_whitespace=False)
+    body = TextField(max_length=settings.MAX_BODY_CHARS, trim_whitespace=False)
     kind = serializers.ChoiceField(choices=Document.Kind.choices, default=Document.Kind.NORMATIVE)
     issuer = OrgCodeField()
     affects_rights = serializers.BooleanField(default=True)
@@ -207,10 +208,10 @@ class HistorySerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.Serializer):
-    article = serializers.CharField(max_length=500)
-    passage = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    basis = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-    required_change = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    article = LineField(max_length=500, name_zh="条款")
+    passage = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    basis = TextField(max_length=2000, required=False, allow_blank=True, default="")
+    required_change = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class ReviewRoundSerializer(serializers.ModelSerializer):
@@ -226,10 +227,10 @@ class ReviewRoundSerializer(serializers.ModelSerializer):
 
 
 class CommentSerializer(serializers.ModelSerializer):
-    author_name = serializers.CharField(max_length=100)
+    author_name = LineField(max_length=100, name_zh="姓名（名称）")
     disposition = serializers.CharField(read_only=True)  # "" until the drafter answers it
-    contact = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    body = serializers.CharField(max_length=TEXT_MAX)
+    contact = LineField(max_length=100, required=False, allow_blank=True, default="", name_zh="联系方式")
+    body = TextField(max_length=TEXT_MAX)
 
     class Meta:
         model = PublicComment
@@ -240,7 +241,7 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class DisposeInput(serializers.Serializer):
     disposition = serializers.ChoiceField(choices=PublicComment.Disposition.choices)
-    reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
     apply_to_group = serializers.BooleanField(default=True)
 
 
@@ -261,23 +262,35 @@ class ReviewFindingSerializer(serializers.ModelSerializer):
 class ResolveFindingInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=[(ReviewFinding.Status.RESOLVED.value, "已整改"),
                                               (ReviewFinding.Status.NOT_RESOLVED.value, "未整改")])
-    note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    note = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 # --- inputs of the transitions (DESIGN §4) ------------------------------------------------
+def closes_on_problem(value):
+    """征求意见截止日期: from today to MAX_DAYS_AHEAD ahead (also checked by the service)."""
+    return date_problem(value, "征求意见截止日期", earliest=today(), latest=latest_plausible_date(today()),
+                        earliest_why="今天")
+
+
 class OpenPublicCommentInput(serializers.Serializer):
     closes_on = serializers.DateField()
-    short_period_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    short_period_reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+
+    def validate_closes_on(self, value):
+        problem = closes_on_problem(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
 
 class SubmitForReviewInput(serializers.Serializer):
-    drafting_notes = serializers.CharField(max_length=TEXT_MAX, allow_blank=True)
-    comment_summary = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    exemption_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    drafting_notes = TextField(max_length=TEXT_MAX, allow_blank=True)
+    comment_summary = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    exemption_reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class ApproveInput(serializers.Serializer):
-    opinion = serializers.CharField(max_length=TEXT_MAX, help_text="审核意见（结论）")
+    opinion = TextField(max_length=TEXT_MAX, help_text="审核意见（结论）")
     findings = FindingSerializer(many=True, required=False, default=list, max_length=200,
                                  help_text="具体修改意见")
     urgent_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
@@ -392,7 +405,7 @@ class OpinionSerializer(serializers.Serializer):
 
 
 class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(max_length=TEXT_MAX)
+    reason = TextField(max_length=TEXT_MAX)
 
 
 class EmptyInput(serializers.Serializer):

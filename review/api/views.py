@@ -6,7 +6,9 @@ from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+from core.client_address import ClientIdentMixin
 
 from review import permissions, selectors, services
 from review.api import file_views
@@ -16,10 +18,33 @@ from core.errors import InvalidInput
 from review.precheck import run_precheck
 
 
-class PublicCommentThrottle(AnonRateThrottle):
-    """Anonymous comments per address (THROTTLE_PUBLIC_COMMENTS, default 20 an hour)."""
+class PublicCommentThrottle(ClientIdentMixin, AnonRateThrottle):
+    """Anonymous comments per client address (THROTTLE_PUBLIC_COMMENTS, default 20 an hour): the
+    connection's address, X-Forwarded-For only from a trusted proxy (core.client_address)."""
 
     scope = "public_comments"
+
+
+class PublicCommentPerDocumentThrottle(SimpleRateThrottle):
+    """Comments on one document from everyone together (THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT,
+    default 2000 an hour): a flood from many addresses still cannot bury a consultation."""
+
+    scope = "public_comments_per_document"
+
+    def get_cache_key(self, request, view):
+        match = getattr(request, "resolver_match", None)
+        pk = match.kwargs.get("pk") if match else None
+        return None if pk is None else self.cache_format % {"scope": self.scope, "ident": f"document-{pk}"}
+
+
+class ReviewRequestThrottle(ClientIdentMixin, UserRateThrottle):
+    """Submissions for legality review per user (THROTTLE_REVIEW_REQUESTS, default 60 an hour)."""
+
+    scope = "review_requests"
+
+
+def public_comment_throttles():
+    return [PublicCommentThrottle(), PublicCommentPerDocumentThrottle()]
 
 
 def act(request, pk, input_serializer, service, **extra):
@@ -57,7 +82,9 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     def get_throttles(self):
         if self.action == "comments" and self.request.method == "POST":
-            return [PublicCommentThrottle()]
+            return public_comment_throttles()
+        if self.action == "submit_for_review":
+            return [ReviewRequestThrottle()]
         return super().get_throttles()
 
     def get_permissions(self):

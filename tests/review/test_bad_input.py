@@ -42,7 +42,7 @@ def test_body_of_two_megabytes(client_for):
     r = client_for("drafter").post("/api/documents/", {"title": "办法", "body": "条" * 700_000, "issuer": "CSZF"},
                                    format="json")
     assert r.status_code in (400, 413)
-    assert r.json()["error"]["code"] in ("validation_error", "request_too_large")
+    assert r.json()["error"]["code"] in ("validation_error", "payload_too_large")
     assert not Document.objects.exists()
 
 

@@ -201,7 +201,8 @@ def test_r10_publish_needs_a_number(users, make_document):
     assert err.value.code == "not_registered"
 
 
-def test_r10_publication_records_channel_date_and_validity(users, make_document):
+def test_r10_publication_records_channel_date_and_validity(users, make_document, freeze_today):
+    freeze_today(dt.date(2026, 2, 24))  # approved before the publication date (issue 17: never after it)
     doc = make_document("registered")
     registry.document_publish(actor=users["registrar"], document_id=doc.pk, channel="gazette",
                               published_on=dt.date(2026, 3, 1), effective_from=dt.date(2026, 4, 1))

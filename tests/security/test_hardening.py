@@ -70,12 +70,13 @@ def test_login_is_throttled_after_five_wrong_passwords(users):
 def test_anonymous_comments_are_throttled(settings, users, make_document):
     from review import services
 
-    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                               "DEFAULT_THROTTLE_RATES": {"public_comments": "3/hour"}}
     from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES = {"public_comments": "3/hour"}
+    original = SimpleRateThrottle.THROTTLE_RATES
+    rates = {**original, "public_comments": "3/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES = rates
     try:
         doc = make_document("drafting")
         services.document_open_public_comment(actor=users["drafter"], document_id=doc.pk,
@@ -90,7 +91,7 @@ def test_anonymous_comments_are_throttled(settings, users, make_document):
         assert page.status_code == 429
         assert doc.public_comments.count() == 3
     finally:
-        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES = {"public_comments": "20/hour"}
+        SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES = original
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Organisation
+from core.inputs import line_problem
 from core.numbering import template_problem
 
 Kind = Organisation.Kind
@@ -42,6 +43,10 @@ class Command(BaseCommand):
         code = code.strip()
         if not code:
             raise CommandError("机构代码不能为空")
+        for value, label in ((code, "机构代码"), (name, "机构名称"), (number_prefix, "编号前缀")):
+            problem = line_problem(value, label)  # no control or bidirectional characters
+            if problem:
+                raise CommandError(problem)
         for template in (number_template, options.get("registration_code_template", "")):
             problem = template_problem(template)
             if problem:

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Organisation, Role, User
+from core.inputs import line_problem
 
 
 K = Organisation.Kind
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username, org, role, password, email, **options):
+        problem = line_problem(username, "用户名")  # no control or bidirectional characters
+        if problem:
+            raise CommandError(problem)
         try:
             organisation = Organisation.objects.get(code=org)
         except Organisation.DoesNotExist:

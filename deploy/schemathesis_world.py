@@ -1,0 +1,75 @@
+"""A seeded world for Schemathesis (issue 17): several documents in every state, comments,
+findings and inbox messages, so that fuzzed document actions reach real objects (a 200, 400,
+403 or 409) instead of only ever a 404. Prints the ids as TOML dictionaries for
+schemathesis.toml. Run after seed_demo:  python deploy/schemathesis_world.py > world.toml"""
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from accounts.models import Organisation, User  # noqa: E402
+from notifications.models import InboxMessage  # noqa: E402
+from registry import services as registry  # noqa: E402
+from review import services  # noqa: E402
+from review.models import Document, PublicComment, ReviewFinding  # noqa: E402
+from core.clock import today  # noqa: E402
+from core.calendar import add_working_days  # noqa: E402
+
+BODY = "第一条 为规范管理，根据《中华人民共和国教育法》，制定本办法。\n第二条 本办法自公布之日起施行。"
+
+
+def world(copies=3):
+    drafter, reviewer = User.objects.get(username="drafter"), User.objects.get(username="reviewer")
+    registrar = User.objects.get(username="registrar")
+    city = Organisation.objects.get(code="CSZF")
+    for n in range(copies):
+        def new(title, **kw):
+            return services.document_create(actor=drafter, title=f"{title}{n}", body=BODY, issuer=city,
+                                            affects_rights=False, validity_years=5, **kw)
+
+        new("起草中的办法")
+        consulting = new("征求意见中的办法")
+        services.document_open_public_comment(actor=drafter, document_id=consulting.pk,
+                                              closes_on=add_working_days(today(), 10).date)
+        for i in range(3):
+            services.comment_create(document_id=consulting.pk, author_name=f"市民{i}", body=f"建议修改第{i}条。")
+        reviewing = new("审核中的办法")
+        services.document_submit_for_review(actor=drafter, document_id=reviewing.pk, drafting_notes="依据")
+        resubmitted = new("再次报送的办法")
+        services.document_submit_for_review(actor=drafter, document_id=resubmitted.pk, drafting_notes="依据")
+        services.document_return_for_revision(actor=reviewer, document_id=resubmitted.pk, outcome="lawful_with_changes",
+                                              opinion="修改后合法", findings=[{"article": "第二条"}])
+        services.document_submit_for_review(actor=drafter, document_id=resubmitted.pk, drafting_notes="已修改")
+        for step in ("approved", "registered", "published"):
+            doc = new(f"{step}的办法")
+            services.document_submit_for_review(actor=drafter, document_id=doc.pk, drafting_notes="依据")
+            services.document_approve(actor=reviewer, document_id=doc.pk, opinion="合法")
+            if step != "approved":
+                registry.document_register(actor=registrar, document_id=doc.pk, meeting="常务会议",
+                                           deliberated_on=today())
+            if step == "published":
+                registry.document_publish(actor=registrar, document_id=doc.pk, channel="website")
+    for user in User.objects.all():
+        for doc in Document.objects.all()[:3]:
+            InboxMessage.objects.create(recipient=user, document=doc, title="提醒")
+
+
+def toml_list(name, values):
+    """Each id twice, as a number and as text: some path parameters are typed integer in the
+    schema, others (the viewset's) string, and Schemathesis uses an entry only where it fits."""
+    entries = ", ".join(f'{v}, "{v}"' for v in values)
+    return f"[dictionaries.{name}]\nvalues = [{entries}]\n"
+
+
+if __name__ == "__main__":
+    world()
+    print(toml_list("documents", Document.objects.values_list("pk", flat=True)))
+    print(toml_list("comments", PublicComment.objects.values_list("pk", flat=True)))
+    print(toml_list("findings", ReviewFinding.objects.values_list("pk", flat=True)))
+    print(toml_list("messages", InboxMessage.objects.values_list("pk", flat=True)))
