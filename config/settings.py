@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "public_comments": os.environ.get("THROTTLE_PUBLIC_COMMENTS", "20/hour"),
         "public_comments_per_document": os.environ.get("THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT", "2000/hour"),
-        "review_requests": os.environ.get("THROTTLE_REVIEW_REQUESTS", "60/hour"),
+        "review_submissions": os.environ.get("THROTTLE_REVIEW_SUBMISSIONS", "60/hour"),
     },
 }
 

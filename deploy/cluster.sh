@@ -16,7 +16,7 @@ WEB_PORTS=${CLUSTER_WEB_PORTS:-8101 8102}
 PG_BIN=$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 export DJANGO_ENV=production DJANGO_SECURE_SSL_REDIRECT=false DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-local-cluster-secret-key-not-for-real-use-0123456789abcdef}
-export VAR_DIR=$RUN/var AXES_FAILURE_LIMIT=1000 THROTTLE_PUBLIC_COMMENTS=100000/hour THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT=1000000/hour THROTTLE_REVIEW_REQUESTS=100000/hour GUNICORN_WORKERS=2
+export VAR_DIR=$RUN/var AXES_FAILURE_LIMIT=1000 THROTTLE_PUBLIC_COMMENTS=100000/hour THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT=1000000/hour THROTTLE_REVIEW_SUBMISSIONS=100000/hour THROTTLE_REVIEW_REQUESTS=100000/hour GUNICORN_WORKERS=2
 # Worker recycling (a memory guard in production, behind a proxy that retries) drops the idle
 # keep-alive connections of the 50 test clients mid-run; the load run measures the application.
 export GUNICORN_MAX_REQUESTS=0

@@ -38,9 +38,9 @@ class PublicCommentPerDocumentThrottle(SimpleRateThrottle):
 
 
 class ReviewRequestThrottle(ClientIdentMixin, UserRateThrottle):
-    """Submissions for legality review per user (THROTTLE_REVIEW_REQUESTS, default 60 an hour)."""
+    """Submissions for legality review per user (THROTTLE_REVIEW_SUBMISSIONS, default 60 an hour)."""
 
-    scope = "review_requests"
+    scope = "review_submissions"
 
 
 def public_comment_throttles():

@@ -77,8 +77,8 @@ def test_comments_on_one_document_are_also_counted_all_together(settings, rates,
     assert page.status_code == 429 and page["Retry-After"]
 
 
-def test_review_requests_are_throttled_per_user(rates, client_for, make_document):
-    rates(review_requests="1/hour")
+def test_review_submissions_are_throttled_per_user(rates, client_for, make_document):
+    rates(review_submissions="1/hour")
     first, second = make_document(), make_document()
     client = client_for("drafter")
     notes = {"drafting_notes": "依据《中华人民共和国教育法》制定"}
