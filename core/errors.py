@@ -51,6 +51,8 @@ class Code(models.TextChoices):
     AWAITING_SIGNOFF = "awaiting_signoff", "审核意见待签发（R15）"
     ADVISER_OPINION_REQUIRED = "adviser_opinion_required", "须有法律顾问意见（R16）"
     TEXT_UNCHANGED = "text_unchanged", "上传文件的正文与当前版本相同"
+    NO_FILING_RECIPIENT = "no_filing_recipient", "该文件没有备案审查机关（R11）"
+    NOT_IN_FORCE = "not_in_force", "文件已废止或失效（R19）"
     # the system (500, 503)
     SERVER_ERROR = "server_error", "系统内部错误"
     SERVICE_UNAVAILABLE = "service_unavailable", "暂时无法访问数据库"
