@@ -155,7 +155,7 @@ class Filing(ConcurrentTransitionMixin, models.Model):
                 target=RETURN_VALUE(State.FILED, State.CORRECTION_REQUIRED),
                 permission=filing_rules.recipient_reviewer, custom=dict(label="作出审查结论"))
     def conclude(self, *, outcome):
-        return State.FILED if outcome == self.Outcome.FILED else State.CORRECTION_REQUIRED
+        return self.State.FILED if outcome == self.Outcome.FILED else self.State.CORRECTION_REQUIRED
 
     @transition(field=state, source=State.CORRECTION_REQUIRED, target=State.CORRECTED,
                 permission=filing_rules.issuer_registrar, custom=dict(label="答复纠正意见"))
