@@ -199,6 +199,12 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "review.models.Document.Channel",
         "ReviewOutcomeEnum": "review.models.ReviewRound.Outcome",
         "EvaluationOutcomeEnum": "registry.models.Evaluation.Outcome",
+        "DocumentStateEnum": "review.models.State",
+        "FilingStateEnum": "registry.models.Filing.State",
+        "FilingOutcomeEnum": "registry.models.Filing.Outcome",
+        "FilingActionEnum": "registry.models.Filing.Action",
+        "ReviewRequestStateEnum": "registry.models.ReviewRequest.State",
+        "ReviewRequestOutcomeEnum": "registry.models.ReviewRequest.Outcome",
     },
 }
 
