@@ -227,7 +227,7 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
 
 
 def _open_round(document) -> ReviewRound:
-    return document.review_rounds.select_for_update().select_related("handler").get(outcome="")
+    return document.review_rounds.select_for_update(of=("self",)).select_related("handler").get(outcome="")
 
 
 def _clean_opinion(opinion) -> str:
