@@ -108,6 +108,7 @@ class FilingSerializer(serializers.ModelSerializer):
         if opinions is None:
             opinions = document.opinions.filter(status="issued").order_by("signed_at", "id")
         return {"version": filing.version.number, "text_sha256": filing.version.sha256,
+                "text_url": f"/api/public/documents/{document.pk}/",
                 "drafting_notes": document.drafting_notes,
                 "opinion_numbers": [o.number for o in opinions],
                 "publication": {"number": document.number, "published_on": document.published_on,

@@ -5,6 +5,8 @@ side sees and acts on its own filings only."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from core.calendar import add_working_days
@@ -66,7 +68,8 @@ def test_a_filing_carries_the_materials_without_retyping(users, orgs, congresses
     opinion = doc.opinions.get(status="issued")
     assert row["document"] == doc.pk and row["number"] == doc.number and row["issuer"] == "QSZF"
     assert row["materials"] == {
-        "version": 1, "text_sha256": doc.current_version.sha256, "drafting_notes": "依据《中华人民共和国教育法》制定",
+        "version": 1, "text_sha256": doc.current_version.sha256, "text_url": f"/api/public/documents/{doc.pk}/",
+        "drafting_notes": "依据《中华人民共和国教育法》制定",
         "opinion_numbers": [opinion.number],
         "publication": {"number": doc.number, "published_on": today().isoformat(),
                         "effective_from": today().isoformat(), "channel": "website"}}
@@ -316,3 +319,15 @@ def test_filters_validate_and_overdue_comes_first(users, congresses, county_docu
     rows = client.get("/api/filings/").json()["results"]
     assert [r["overdue"] for r in rows] == [True, True, True, False]
     assert client.get("/api/filings/?state=submitted").json()["count"] == 1
+
+
+def test_the_desk_reads_in_a_fixed_number_of_queries(users, congresses, county_document,
+                                                     django_assert_max_num_queries):
+    county_document("甲办法")
+    client = api(users, "reviewer")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get("/api/filings/").json()["count"] == 1
+    for n in range(4):
+        county_document(f"乙{n}办法")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert client.get("/api/filings/").json()["count"] == 5
