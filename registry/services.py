@@ -375,7 +375,7 @@ def _published_document(reference) -> Document:
     if not reference:
         raise InvalidInput("请填写文件ID或文件编号")
     documents = public_documents()
-    if reference.isdigit():
+    if reference.isascii() and reference.isdigit():
         if not 0 < int(reference) < 2**63:
             raise NotFound("未找到该文件，请核对文件ID或编号")
         document = documents.filter(pk=int(reference)).first()

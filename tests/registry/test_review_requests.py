@@ -80,6 +80,7 @@ def test_recipient_narrows_and_id_works_too(congresses, county_document):
     ({"document": "青府规〔2099〕1号"}, 404, "not_found", "未找到该文件"),
     ({"document": "999999999"}, 404, "not_found", "未找到该文件"),
     ({"document": "99999999999999999999999"}, 404, "not_found", "未找到该文件"),
+    ({"document": "²"}, 404, "not_found", "未找到该文件"),
     ({"document": ""}, 400, "validation_error", "请填写文件ID或文件编号"),
     ({"name": ""}, 400, "validation_error", "请填写建议人姓名或名称"),
     ({"name": "王\x00明"}, 400, "validation_error", "不能包含控制字符"),
