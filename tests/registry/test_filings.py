@@ -331,3 +331,14 @@ def test_the_desk_reads_in_a_fixed_number_of_queries(users, congresses, county_d
         county_document(f"乙{n}办法")
     with django_assert_max_num_queries(len(one.captured_queries)):
         assert client.get("/api/filings/").json()["count"] == 5
+
+
+def test_the_review_runs_thirty_chinese_working_days_from_acceptance(users, congresses, county_document, freeze_today):
+    """R19 on the working-day calendar: accepted on Friday 26 Sep 2025, before National Day (1–8 Oct
+    off; Sun 28 Sep and Sat 11 Oct are make-up working days): the 30th working day is 13 Nov."""
+    freeze_today(dt.date(2025, 9, 1))
+    filing = filing_to(county_document(), "CSSFJ")
+    post(users, "county_registrar", f"/api/filings/{filing.pk}/submit/")
+    freeze_today(dt.date(2025, 9, 26))
+    r = post(users, "reviewer", f"/api/filings/{filing.pk}/accept/")
+    assert r.json()["review_due_on"] == "2025-11-13" and r.json()["review_due_provisional"] is False
