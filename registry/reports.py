@@ -160,12 +160,10 @@ FILING_FIGURE_LABELS = [
 ]
 
 
-def figure_rows(figures: dict) -> list[tuple[str, object]]:
-    rows = [(label, figures[key]) for key, label in FIGURE_LABELS]
+def filing_rows(figures: dict) -> list[list]:
+    """The filing figures as (label, number) rows for the report's table (none if absent)."""
     filing = figures.get("filing_review")
-    if filing:
-        rows += [(label, filing[key]) for key, label in FILING_FIGURE_LABELS]
-    return rows
+    return [[label, filing[key]] for key, label in FILING_FIGURE_LABELS] if filing else []
 
 
 FIGURE_LABELS = [
@@ -186,7 +184,8 @@ def annual_docx(figures: dict) -> bytes:
 
     return gongwen.table_docx(
         title=f"{figures['year']}年度规范性文件合法性审核与备案情况", intro=annual_paragraphs(figures),
-        headers=["项目", "数量"], rows=[[label, str(value)] for label, value in figure_rows(figures)],
+        headers=["项目", "数量"], rows=[[label, str(figures[key])] for key, label in FIGURE_LABELS]
+        + [[label, str(value)] for label, value in filing_rows(figures)],
         widths_mm=[116, 40])
 
 
@@ -202,8 +201,10 @@ def write_xlsx(figures: dict, path) -> None:
     sheet = workbook.active
     sheet.title = f"{figures['year']}年"
     sheet.append(["项目", "数量"])
-    for label, value in figure_rows(figures):
-        sheet.append([label, value])
+    for key, label in FIGURE_LABELS:
+        sheet.append([label, figures[key]])
+    for row in filing_rows(figures):
+        sheet.append(row)
     for outcome, count in figures["returned"].items():
         sheet.append([f"退回：{ReviewRound.Outcome(outcome).label}（件）", count])
     workbook.save(path)

@@ -381,7 +381,7 @@ def _published_document(reference) -> Document:
         document = documents.filter(pk=int(reference)).first()
     else:
         document = documents.filter(number=reference).first()
-    if document is None or document.published_on > today():
+    if document is None or document.published_on > today() or document.kind != Document.Kind.NORMATIVE:
         raise NotFound("未找到该文件，请核对文件ID或编号")
     if document.state != Document.State.PUBLISHED:
         raise RuleViolation("该文件已废止或失效，不再受理审查建议", code=Code.NOT_IN_FORCE)

@@ -152,3 +152,11 @@ def test_reply_rules(users, congresses, county_document):
     assert staff(users, "drafter").get("/api/review-requests/").status_code == 403
     assert staff(users, "auditor").get("/api/review-requests/?state=answered").json()["count"] == 1
     assert staff(users, "auditor").get("/api/review-requests/?state=lost").status_code == 400
+
+
+def test_only_normative_documents_take_review_requests(congresses, county_document):
+    from review.models import Document
+
+    doc = county_document()
+    Document.objects.filter(pk=doc.pk).update(kind="important_document")  # R13: no filing, no request
+    assert ask({"document": doc.number, **PERSON}).status_code == 404
