@@ -210,6 +210,8 @@ REST_FRAMEWORK = {
         "public_comments": os.environ.get("THROTTLE_PUBLIC_COMMENTS", "20/hour"),
         "public_comments_per_document": os.environ.get("THROTTLE_PUBLIC_COMMENTS_PER_DOCUMENT", "2000/hour"),
         "review_submissions": os.environ.get("THROTTLE_REVIEW_SUBMISSIONS", "60/hour"),
+        # 审查建议 (R19): anonymous review requests per client address
+        "review_requests": os.environ.get("THROTTLE_REVIEW_REQUESTS", "10/hour"),
     },
 }
 
@@ -222,6 +224,12 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "review.models.Document.Channel",
         "ReviewOutcomeEnum": "review.models.ReviewRound.Outcome",
         "EvaluationOutcomeEnum": "registry.models.Evaluation.Outcome",
+        "DocumentStateEnum": "review.models.State",
+        "FilingStateEnum": "registry.models.Filing.State",
+        "FilingOutcomeEnum": "registry.models.Filing.Outcome",
+        "FilingActionEnum": "registry.models.Filing.Action",
+        "ReviewRequestStateEnum": "registry.models.ReviewRequest.State",
+        "ReviewRequestOutcomeEnum": "registry.models.ReviewRequest.Outcome",
     },
 }
 
@@ -239,6 +247,9 @@ RULE_R12_MAX_VALIDITY_YEARS = 5
 RULE_R12_MAX_VALIDITY_YEARS_PROVISIONAL = 2
 RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY = 6
 RULE_R9_NUMBER_TEMPLATE = "{prefix}〔{year}〕{seq}号"
+RULE_R19_FILING_REVIEW_WORKING_DAYS = 30    # 备案审查: the recipient reviews an accepted filing within 30 working days
+RULE_R19_CORRECTION_ANSWER_DAYS = 30        # the issuer answers a correction within 30 days
+RULE_R19_REQUEST_REPLY_DAYS = 60            # 审查建议 answered within 60 days (unconfirmed)
 
 # Throttle counters and other short-lived data: Redis when there is one, so that every web
 # process counts the same; else this process's memory.
@@ -286,6 +297,7 @@ RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE = 3  # 审核到期前3个工作日提醒
 RULE_R9_REGISTER_WITHIN_WORKING_DAYS = 5    # 审核通过后超过5个工作日未登记，提醒登记人员
 RULE_R11_REMIND_DAYS_BEFORE_FILING_DUE = 5  # 备案期限届满前5日提醒
 RULE_R12_EVALUATE_EVERY_YEARS = 5           # 未设有效期的，至少每5年评估一次 (277号 Art. 34)
+RULE_R19_REMIND_DAYS_BEFORE_DUE = 5         # 备案审查、纠正答复、审查建议答复到期前5日提醒
 NOTIFICATIONS_BROKER_TIMEOUT = float(os.environ.get("NOTIFICATIONS_BROKER_TIMEOUT", "1.0"))  # s
 # The periodic sweep (celery -A config worker --beat, or a separate beat): catches up anything
 # an on-commit publish could not send, e.g. while the broker was down.

@@ -55,6 +55,8 @@ class Code(models.TextChoices):
     TEXT_UNCHANGED = "text_unchanged", "上传文件的正文与当前版本相同"
     NOT_APPLICABLE = "not_applicable", "该类文件不适用此程序（R13、R17、R18）"
     PROCEDURE_INCOMPLETE = "procedure_incomplete", "决策程序未完成（R17）"
+    NO_FILING_RECIPIENT = "no_filing_recipient", "该文件没有备案审查机关（R11）"
+    NOT_IN_FORCE = "not_in_force", "文件已废止或失效（R19）"
     # the system (500, 503)
     SERVER_ERROR = "server_error", "系统内部错误"
     SERVICE_UNAVAILABLE = "service_unavailable", "暂时无法访问数据库"

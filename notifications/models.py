@@ -20,6 +20,11 @@ class Kind(models.TextChoices):
     FILING_OVERDUE = "filing_overdue", "备案已超期"
     VALIDITY_EXPIRING = "validity_expiring", "有效期即将届满，应开展实施评估"
     EVALUATION_OVERDUE = "evaluation_overdue", "实施评估已到期"
+    # 备案审查 (R19)
+    FILING_REVIEW_DUE = "filing_review_due", "备案审查期限将至"
+    CORRECTION_ANSWER_DUE = "correction_answer_due", "纠正意见答复期限将至"
+    FILING_ESCALATED = "filing_escalated", "纠正答复未被认可，请负责人督办"
+    REVIEW_REQUEST_DUE = "review_request_due", "审查建议答复期限将至"
 
 
 class Reminder(models.Model):

@@ -34,6 +34,7 @@ SIGNOFF_KINDS = (Kind.SIGNOFF_WAITING,)
 FILING_KINDS = (Kind.FILING_DUE, Kind.FILING_OVERDUE)
 REGISTRATION_KINDS = (Kind.REGISTRATION_PENDING,)
 COMMENT_KINDS = (Kind.COMMENT_PERIOD_CLOSED,)
+CORRECTION_KINDS = (Kind.CORRECTION_ANSWER_DUE,)
 
 
 def _setting(name, default):
@@ -77,6 +78,17 @@ def registrars_of(document) -> list[int]:
     """R14: the registrars of the issuer's registry office."""
     office = Jurisdiction().registry_office_of(document.issuer_id)
     return _users(role=Role.REGISTRAR, organisation_id=office) if office else []
+
+
+def reviewers_at(org_id) -> list[int]:
+    """R19: the reviewers and review heads of a filing's recipient (a justice bureau or a congress)."""
+    return _users(role__in=REVIEW_ROLES, organisation_id=org_id) if org_id else []
+
+
+def heads_at(org_id) -> list[int]:
+    """The review heads of an organisation; in one without heads, its reviewers."""
+    heads = _users(role=Role.REVIEW_HEAD, organisation_id=org_id) if org_id else []
+    return heads or reviewers_at(org_id)
 
 
 def drafters_of(document) -> list[int]:
@@ -223,3 +235,45 @@ def after_evaluation(document) -> int:
     if document.evaluation_due_on is None:
         return 0
     return plan(document, [(Kind.EVALUATION_OVERDUE, document.evaluation_due_on)], registrars_of(document))
+
+
+# --- 备案审查 (R19): people of the recipient and of the issuer ----------------------------------
+def _before(due_on: dt.date) -> dt.date:
+    return due_on - dt.timedelta(days=_setting("RULE_R19_REMIND_DAYS_BEFORE_DUE", 5))
+
+
+def plan_filing_review(document, recipient_id: int, due_on: dt.date) -> int:
+    """An accepted filing: the recipient's reviewers, N days before the review is due."""
+    return plan(document, [(Kind.FILING_REVIEW_DUE, _before(due_on))], reviewers_at(recipient_id))
+
+
+def cancel_filing_review(document, recipient_id: int) -> int:
+    return Reminder.objects.filter(document_id=document.pk, kind=Kind.FILING_REVIEW_DUE, sent_at__isnull=True,
+                                   recipient_id__in=reviewers_at(recipient_id)).delete()[0]
+
+
+def plan_correction_answer(document, due_on: dt.date) -> int:
+    """A correction ordered: the issuer's registrars, N days before the answer is due."""
+    return plan(document, [(Kind.CORRECTION_ANSWER_DUE, _before(due_on))], registrars_of(document))
+
+
+def cancel_correction_answer(document) -> int:
+    return cancel_open_reminders(document, kinds=CORRECTION_KINDS)
+
+
+def plan_escalation(document, recipient_id: int) -> int:
+    """An answer not accepted: the recipient's heads, at once."""
+    return plan(document, [(Kind.FILING_ESCALATED, timezone.localdate())], heads_at(recipient_id))
+
+
+def plan_request_reply(document, recipient_id: int, due_on: dt.date) -> int:
+    """A review request received: the recipient's reviewers, N days before the reply is due."""
+    return plan(document, [(Kind.REVIEW_REQUEST_DUE, _before(due_on))], reviewers_at(recipient_id))
+
+
+def cancel_request_reply(document, recipient_id: int) -> int:
+    """Only when no other request of the document to that recipient still waits."""
+    if document.review_requests.filter(recipient_id=recipient_id, state="received").exists():
+        return 0
+    return Reminder.objects.filter(document_id=document.pk, kind=Kind.REVIEW_REQUEST_DUE, sent_at__isnull=True,
+                                   recipient_id__in=reviewers_at(recipient_id)).delete()[0]

@@ -32,17 +32,37 @@ _APPLIES_TO_RECIPIENT = {
     and r.document.opinions.filter(status="awaiting_signoff").exists(),
     Kind.ADVISER_OPINION_DUE: lambda r: r.document.state == "legality_review"
     and r.document.adviser_invitations.filter(adviser_id=r.recipient_id, answered_at__isnull=True).exists(),
+    # R19: the filing or request of the recipient's organisation still waits (rows prefetched
+    # per batch: see _claim)
+    Kind.FILING_REVIEW_DUE: lambda r: any(
+        f.recipient_id == r.recipient.organisation_id and f.state == "under_review" for f in r.document.filings.all()),
+    Kind.FILING_ESCALATED: lambda r: any(
+        f.recipient_id == r.recipient.organisation_id and f.state == "correction_required" and f.escalated_on
+        for f in r.document.filings.all()),
+    Kind.REVIEW_REQUEST_DUE: lambda r: any(
+        q.recipient_id == r.recipient.organisation_id and q.state == "received"
+        for q in r.document.review_requests.all()),
 }
 _APPLIES = {
     Kind.REVIEW_DUE_SOON: lambda d: d.state == "legality_review" and d.review_due_at is not None,
     Kind.REVIEW_OVERDUE: lambda d: d.state == "legality_review" and d.review_due_at is not None,
     Kind.COMMENT_PERIOD_CLOSED: lambda d: d.state == "public_comment" and d.comment_closes_on is not None,
     Kind.REGISTRATION_PENDING: lambda d: d.state == "registration" and not d.number,
-    Kind.FILING_DUE: lambda d: d.state == "published" and d.filed_on is None,
-    Kind.FILING_OVERDUE: lambda d: d.state == "published" and d.filed_on is None,
+    Kind.FILING_DUE: lambda d: d.state == "published" and _filing_outstanding(d),
+    Kind.FILING_OVERDUE: lambda d: d.state == "published" and _filing_outstanding(d),
+    Kind.CORRECTION_ANSWER_DUE: lambda d: any(f.state == "correction_required" for f in d.filings.all()),
     Kind.VALIDITY_EXPIRING: lambda d: d.state == "published" and d.expires_on is not None,
     Kind.EVALUATION_OVERDUE: lambda d: d.state == "published",
 }
+
+
+def _filing_outstanding(document) -> bool:
+    """R11: a filing of the document still waits on the issuer (due, or returned for materials);
+    for a document without filings in the system, its v1 filing date is still empty."""
+    filings = document.filings.all()
+    if any(f.state in ("due", "returned") for f in filings):
+        return True
+    return document.filed_on is None and not filings
 
 
 def still_applies(reminder) -> bool:
@@ -77,6 +97,20 @@ def compose(reminder) -> tuple[str, str]:
         when = f"{deadline:%Y年%m月%d日}" if deadline else "规定期限"
         verb = "已超过备案期限" if kind == Kind.FILING_OVERDUE else "备案期限将至"
         body = f"{name}{verb}（应于{when}前报送备案），请及时报送备案。"
+    elif kind == Kind.FILING_REVIEW_DUE:
+        due = next((f.review_due_on for f in doc.filings.all()
+                    if f.recipient_id == reminder.recipient.organisation_id), None)
+        body = f"报送本机关备案的{name}，备案审查期限为{due:%Y年%m月%d日}，请按期作出审查结论。" if due else \
+            f"报送本机关备案的{name}正在审查，请按期作出审查结论。"
+    elif kind == Kind.CORRECTION_ANSWER_DUE:
+        due = min((f.correction_due_on for f in doc.filings.all()
+                   if f.state == "correction_required" and f.correction_due_on), default=None)
+        body = f"备案审查机关要求纠正{name}，请于{due:%Y年%m月%d日}前答复纠正情况（修改、废止或说明理由）。" if due else \
+            f"备案审查机关要求纠正{name}，请及时答复纠正情况。"
+    elif kind == Kind.FILING_ESCALATED:
+        body = f"{name}的制定机关对纠正意见的答复未被认可，请负责人督办。"
+    elif kind == Kind.REVIEW_REQUEST_DUE:
+        body = f"本机关收到对{name}的审查建议，答复期限将至，请及时审查并答复。"
     elif kind == Kind.VALIDITY_EXPIRING:
         body = f"{name}的有效期至{doc.expires_on:%Y年%m月%d日}，请在届满前开展实施评估，决定是否继续施行。"
     else:
@@ -88,6 +122,9 @@ def _claim(today: dt.date, batch_size: int) -> list[Reminder]:
     return list(
         Reminder.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("document", "recipient")
+        # the filings and review requests (R11, R19) whose state says whether a reminder still
+        # applies: two queries a batch, through the document's reverse relations
+        .prefetch_related("document__filings", "document__review_requests")
         .filter(sent_at__isnull=True, due_on__lte=today)
         .order_by("due_on", "id")[:batch_size]
     )

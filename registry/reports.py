@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
+from core.clock import today
 from core.exports import xlsx_row
+from registry.models import Filing, ReviewRequest
 from review.models import DecisionCatalogueItem, Document, History, PublicComment, ReviewRound
 
 DECIDED = ~Q(outcome="") & ~Q(outcome=ReviewRound.Outcome.WITHDRAWN)
@@ -83,7 +85,55 @@ def annual_figures(year: int, org_ids: list[int] | None = None) -> dict:
         "comments_received": comments.filter(created_at__year=year).count(),
         "comments_adopted": comments.filter(created_at__year=year,
                                             disposition__in=["adopted", "partly_adopted"]).count(),
+        "filing_review": filing_figures(year, org_ids),
     }
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _filing_counts(filings, corrections, requests, day) -> dict:
+    """R11/R19 for one set of rows. 应报备 (due): filings of documents published in the year whose
+    deadline has passed, or that were submitted already; 报备率 = submitted / due, 及时率 = on time
+    / due, 规范率 = accepted without a return / submitted."""
+    due = filings.filter(Q(due_on__lt=day) | Q(first_submitted_on__isnull=False)).count()
+    submitted = filings.filter(first_submitted_on__isnull=False).count()
+    on_time = filings.filter(first_submitted_on__isnull=False, late=False).count()
+    accepted_clean = filings.filter(accepted_on__isnull=False, returns=0).count()
+    answered = requests.filter(replied_on__isnull=False)
+    return {
+        "due": due, "submitted": submitted, "on_time": on_time, "accepted_without_return": accepted_clean,
+        "returned": filings.filter(returns__gt=0).count(),
+        "reporting_rate": _rate(submitted, due), "timeliness_rate": _rate(on_time, due),
+        "conformity_rate": _rate(accepted_clean, submitted),
+        "corrections_ordered": corrections.count(),
+        "corrections_answered": corrections.filter(responded_on__isnull=False).count(),
+        "review_requests_received": requests.count(),
+        "review_requests_answered": answered.count(),
+        "review_requests_answered_on_time": answered.filter(replied_on__lte=F("due_on")).count(),
+    }
+
+
+def filing_figures(year: int, org_ids: list[int] | None = None, *, day: dt.date | None = None) -> dict:
+    """备案审查 (DESIGN §6): in total and per issuer, for filings whose issuer or recipient lies in
+    ``org_ids`` (an overseer's area; None: all). Filings count by the year their document was
+    published; corrections by the year they were ordered; review requests by the year received."""
+    day = day or today()
+    filings = Filing.objects.filter(document__published_on__year=year)
+    corrections = Filing.objects.filter(outcome=Filing.Outcome.CORRECTION_REQUIRED, concluded_on__year=year)
+    requests = ReviewRequest.objects.filter(received_on__year=year)
+    if org_ids is not None:
+        area = Q(issuer_id__in=org_ids) | Q(recipient_id__in=org_ids)
+        filings, corrections = filings.filter(area), corrections.filter(area)
+        requests = requests.filter(Q(document__issuer_id__in=org_ids) | Q(recipient_id__in=org_ids))
+    total = _filing_counts(filings, corrections, requests, day)
+    issuers = dict(Filing.objects.filter(pk__in=filings.values("pk")).order_by()
+                   .values_list("issuer_id", "issuer__code").distinct())
+    per_issuer = {code: _filing_counts(filings.filter(issuer_id=pk), corrections.filter(issuer_id=pk),
+                                       requests.filter(document__issuer_id=pk), day)
+                  for pk, code in sorted(issuers.items(), key=lambda item: item[1])}
+    return {**total, "by_issuer": per_issuer}
 
 
 def _decision_figures(year, documents, org_ids) -> dict:
@@ -128,7 +178,7 @@ def annual_paragraphs(figures: dict) -> list[str]:
         f"列入重大行政决策事项目录{f['decisions']['catalogued']}项，作出决策{f['decisions']['adopted']}项"
         f"（未通过{f['decisions']['rejected']}项，目录外{f['decisions']['outside_catalogue']}项），"
         f"公开决策{f['decisions']['published']}项，开展决策后评估{f['decisions']['evaluated']}项。",
-    ]
+    ] + filing_paragraphs(f.get("filing_review"))
 
 
 def figure_rows(figures: dict) -> list[list]:
@@ -139,12 +189,40 @@ def figure_rows(figures: dict) -> list[list]:
         for outcome, count in sorted(figures["review_opinions_by_kind_and_outcome"].get(kind, {}).items()):
             rows.append([f"{word}：{ReviewRound.Outcome(outcome).label}（件）", count])
     rows += [[f"重大行政决策：{label}（项）", figures["decisions"][key]] for key, label in DECISION_LABELS]
-    return rows
+    return rows + filing_rows(figures)
 
 
 DECISION_LABELS = [("catalogued", "列入目录"), ("catalogued_started", "目录内已启动"), ("adopted", "作出决策"),
                    ("rejected", "决策未通过"), ("outside_catalogue", "目录外决策"), ("published", "公开"),
                    ("evaluated", "决策后评估")]
+
+
+def filing_paragraphs(g: dict | None) -> list[str]:
+    if not g:
+        return []
+    percent = lambda value: "—" if value is None else f"{value:.0%}"  # noqa: E731
+    return [
+        f"备案审查：应报备{g['due']}件，已报备{g['submitted']}件（报备率{percent(g['reporting_rate'])}），"
+        f"按时报备{g['on_time']}件（及时率{percent(g['timeliness_rate'])}），"
+        f"一次登记通过{g['accepted_without_return']}件（规范率{percent(g['conformity_rate'])}）；"
+        f"要求纠正{g['corrections_ordered']}件，已答复{g['corrections_answered']}件。",
+        f"收到审查建议{g['review_requests_received']}件，已答复{g['review_requests_answered']}件，"
+        f"其中按期答复{g['review_requests_answered_on_time']}件。",
+    ]
+
+
+FILING_FIGURE_LABELS = [
+    ("due", "应报备（件）"), ("submitted", "已报备（件）"), ("on_time", "按时报备（件）"),
+    ("accepted_without_return", "一次登记通过（件）"), ("corrections_ordered", "要求纠正（件）"),
+    ("corrections_answered", "纠正已答复（件）"), ("review_requests_received", "收到审查建议（件）"),
+    ("review_requests_answered_on_time", "按期答复审查建议（件）"),
+]
+
+
+def filing_rows(figures: dict) -> list[list]:
+    """The filing figures as (label, number) rows for the report's table (none if absent)."""
+    filing = figures.get("filing_review")
+    return [[label, filing[key]] for key, label in FILING_FIGURE_LABELS] if filing else []
 
 
 FIGURE_LABELS = [

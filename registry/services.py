@@ -1,27 +1,36 @@
-"""The registry's writes: 统一登记、统一编号、统一公布 (R8–R10), filing (R11), validity (R12).
+"""The registry's writes: 统一登记、统一编号、统一公布 (R8–R10), filing (R11), validity (R12),
+and both sides of filing review (备案审查, R19) with the public's review requests (审查建议).
 
 The document's own transitions (register, publish, file_record, repeal, expire) live on the
 model; these services lock, check and log through ``review.services`` and do the numbering
-and dates around them.
+and dates around them. A filing's transitions live on ``registry.models.Filing``; each filing
+act is one row of the document's hash-chained history (``review.history``), in the act's
+transaction.
 """
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
+from django_fsm import ConcurrentTransition
 
+from accounts.jurisdiction import Jurisdiction, filing_recipients
+from accounts.models import Organisation, Role
 from core import numbering
 from core.calendar import add_years
 from core.clock import now, today
-from accounts.jurisdiction import Jurisdiction
-from accounts.models import Role
-from core.errors import Code, Forbidden, InvalidInput, RuleViolation
+from core.errors import Code, ConcurrentChange, Forbidden, InvalidInput, NotFound, RuleViolation
 from notifications import planning
+from registry import permissions as registry_permissions
+from registry import rules as filing_rules
+from registry.models import Evaluation, Filing, RegistryEntry, ReviewRequest
 from review import bounds, history, permissions, rules
 from review.models import DecisionCatalogueItem, Document
+from review.selectors import public_documents
 from review.services import check_rules, proceed
-from registry.models import Evaluation, RegistryEntry
 
 
 NUMBER_SCOPE = "document_number"  # R9: the issuer's sequence in core.numbering
@@ -75,14 +84,29 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     bounds.require_publication_dates(document, document.published_on, document.effective_from)
     document.expires_on, document.evaluation_due_on = rules.validity_dates(document.effective_from,
                                                                            document.validity_years)
+    recipients = list(Organisation.objects.filter(pk__in=filing_recipients(document.issuer)).order_by("pk"))
+
     def record():
         RegistryEntry.objects.filter(document=document, number=document.number).update(
             status=RegistryEntry.Status.PUBLISHED)
+        filings_open(document, recipients)
         planning.plan_after_publication(document)
 
-    proceed(document, "publish", actor, then=record,
-            opinion=f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布")
+    opinion = f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布"
+    if recipients:
+        opinion += "；应报" + "、".join(r.name for r in recipients) + "备案"
+    proceed(document, "publish", actor, then=record, opinion=opinion)
     return document
+
+
+def filings_open(document, recipients) -> list[Filing]:
+    """R11: one filing per recipient, due RULE_R11_FILING_DAYS after publication, carrying the
+    published text (and through the document its 起草说明, opinion letters and publication
+    record) by reference. Runs inside the publication's transaction."""
+    return Filing.objects.bulk_create([
+        Filing(document=document, issuer_id=document.issuer_id, recipient=recipient,
+               version_id=document.current_version_id, due_on=filing_rules.filing_due_on(document.published_on))
+        for recipient in recipients])
 
 
 @transaction.atomic
@@ -161,6 +185,15 @@ def document_file_record(*, actor, document_id, filed_with, filed_on: dt.date, r
         raise InvalidInput("请填写备案机关")
     if filed_on > today() or (document.published_on and filed_on < document.published_on):
         raise InvalidInput("备案日期须在公布日期之后且不晚于今天")
+    # v2: a filing recipient's code or name submits that filing; other text is a body outside
+    # the system, recorded as in v1.
+    filing = (Filing.objects.select_for_update(of=("self",)).select_related("document", "recipient", "version")
+              .filter(Q(recipient__code=filed_with) | Q(recipient__name=filed_with), document=document).first())
+    if filing is not None:
+        filing.document = document
+        registry_permissions.check_filing_act(actor, filing, "submit")
+        _submit(actor, filing, submitted_on=filed_on, report_ref=reference or "")
+        return document
     proceed(document, "file_record", actor, opinion=f"报{filed_with}备案（{filed_on:%Y-%m-%d}）",
             filed_with=filed_with, filed_on=filed_on, reference=reference or "",
             then=lambda: planning.cancel_open_reminders(document, kinds=planning.FILING_KINDS))
@@ -233,3 +266,263 @@ def expire_due_documents() -> list[int]:
             planning.cancel_open_reminders(document)
             expired.append(document_id)
     return expired
+
+
+# --- 备案 and 备案审查 (R11, R19) -------------------------------------------------------------
+def _save(filing) -> None:
+    try:
+        filing.save()
+    except ConcurrentTransition:
+        raise ConcurrentChange("该备案刚被他人处理，请刷新后重试")
+
+
+def _log(filing, actor, action, opinion) -> None:
+    """One row of the document's hash-chained history per filing act (the document's state is
+    unchanged; the filing's change is said in words)."""
+    document = filing.document
+    history.append(document=document, action=action, from_state=document.state, to_state=document.state,
+                   actor=actor, opinion=f"【{filing.recipient.name}】{opinion}", version=filing.version)
+
+
+def _filing_for_act(actor, filing_id, name, *, lock_document=False) -> Filing:
+    """404 (may not see it), 403 (wrong side), 409 (state), with the filing row locked; the
+    document row first when the act writes to it, so locks are always taken in that order."""
+    filing = registry_permissions.access_filing(actor, filing_id)
+    registry_permissions.check_filing_act(actor, filing, name)
+    if lock_document:
+        Document.objects.select_for_update(of=("self",)).filter(pk=filing.document_id).first()
+    filing = registry_permissions.access_filing(actor, filing_id, lock=True)
+    registry_permissions.check_filing_act(actor, filing, name)  # again: another act may have won
+    return filing
+
+
+def _text(value, message, *, limit=20_000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message)
+    if len(value) > limit:
+        raise InvalidInput(f"内容过长（不超过{limit}字）")
+    return value
+
+
+@transaction.atomic
+def filing_submit(*, actor, filing_id, report_ref="") -> Filing:
+    """报送备案 (R11) by the issuer's registrars; after a return, the resubmission."""
+    filing = _filing_for_act(actor, filing_id, "submit", lock_document=True)
+    return _submit(actor, filing, submitted_on=today(), report_ref=report_ref)
+
+
+def _submit(actor, filing, *, submitted_on: dt.date, report_ref: str) -> Filing:
+    document = filing.document
+    if submitted_on > today() or submitted_on < document.published_on:
+        raise InvalidInput("报送日期须在公布日期之后且不晚于今天")
+    report_ref = (report_ref or "").strip()
+    if len(report_ref) > 100:
+        raise InvalidInput("报备文号不超过100字")
+    again = filing.state == Filing.State.RETURNED
+    filing.submit()
+    filing.submitted_on = submitted_on
+    filing.first_submitted_on = filing.first_submitted_on or submitted_on
+    if filing.late is None:  # R11: on time or late is decided by the first submission
+        filing.late = submitted_on > filing.due_on
+    filing.report_ref = report_ref or filing.report_ref
+    _save(filing)
+    _after_submission(document)
+    what = "补正材料后重新报送备案" if again else "报送备案"
+    _log(filing, actor, "filing_submit", f"{what}（{submitted_on:%Y-%m-%d}）" + ("，逾期" if filing.late else "")
+         + (f"，报备文号{filing.report_ref}" if filing.report_ref else ""))
+    return filing
+
+
+def _after_submission(document) -> None:
+    """Once every filing of the document has been submitted, the document records it (its
+    v1 fields, read by lists and figures) and the filing reminders end."""
+    rows = list(Filing.objects.filter(document=document).select_related("recipient")
+                .order_by("recipient_id").values_list("first_submitted_on", "recipient__name"))
+    if document.filed_on is not None or any(on is None for on, _ in rows):
+        return
+    document.filed_on = max(on for on, _ in rows)
+    document.filed_with = "、".join(name for _, name in rows)[:200]
+    document.save(update_fields=["filed_on", "filed_with", "updated_at"])
+    planning.cancel_open_reminders(document, kinds=planning.FILING_KINDS)
+
+
+@transaction.atomic
+def filing_accept(*, actor, filing_id) -> Filing:
+    """登记 (R19) by the recipient's reviewers: the review runs RULE_R19_FILING_REVIEW_WORKING_DAYS."""
+    filing = _filing_for_act(actor, filing_id, "accept")
+    filing.accept()
+    filing.accepted_on = today()
+    filing.review_due_on, filing.review_due_provisional = filing_rules.filing_review_due_on(filing.accepted_on)
+    _save(filing)
+    planning.plan_filing_review(filing.document, filing.recipient_id, filing.review_due_on)
+    _log(filing, actor, "filing_accept", f"登记备案，审查期限至{filing.review_due_on:%Y-%m-%d}")
+    return filing
+
+
+@transaction.atomic
+def filing_return(*, actor, filing_id, reason) -> Filing:
+    """退回补正 (R19): materials missing; the issuer resubmits."""
+    reason = _text(reason, "请填写退回理由（缺少哪些材料）")
+    filing = _filing_for_act(actor, filing_id, "return_for_materials")
+    filing.return_for_materials()
+    filing.returns += 1
+    filing.return_reason = reason
+    _save(filing)
+    _log(filing, actor, "filing_return", f"退回补正：{reason}")
+    return filing
+
+
+@transaction.atomic
+def filing_conclude(*, actor, filing_id, outcome, opinion) -> Filing:
+    """审查结论 (R19): 予以备案, or 纠正 with the issuer's answer due in RULE_R19_CORRECTION_ANSWER_DAYS."""
+    if outcome not in Filing.Outcome.values:
+        raise InvalidInput("审查结论须为：予以备案（filed）或纠正（correction_required）")
+    opinion = _text(opinion, "请填写审查意见")
+    filing = _filing_for_act(actor, filing_id, "conclude")
+    filing.conclude(outcome=outcome)
+    filing.outcome, filing.opinion, filing.concluded_on = outcome, opinion, today()
+    planning.cancel_filing_review(filing.document, filing.recipient_id)
+    if outcome == Filing.Outcome.CORRECTION_REQUIRED:
+        filing.correction_due_on = filing_rules.correction_due_on(filing.concluded_on)
+        planning.plan_correction_answer(filing.document, filing.correction_due_on)
+    _save(filing)
+    _log(filing, actor, "filing_conclude", f"审查结论：{filing.get_outcome_display()}。{opinion}")
+    return filing
+
+
+@transaction.atomic
+def filing_respond(*, actor, filing_id, action, note, document=None, decision_ref="") -> Filing:
+    """The issuer's answer to a correction (R19): ``amended`` links the amending document,
+    ``repealed`` repeals the document through ``document_repeal`` in this same transaction,
+    ``explained`` gives the reasons."""
+    if action not in Filing.Action.values:
+        raise InvalidInput("纠正情况须为：已修改（amended）、已废止（repealed）或已说明理由（explained）")
+    note = _text(note, "请填写答复说明")
+    filing = _filing_for_act(actor, filing_id, "respond", lock_document=True)
+    linked = None
+    if action == Filing.Action.AMENDED:
+        if document in (None, ""):
+            raise InvalidInput("已修改的，请指明修改后的文件（document）")
+        linked = permissions.access_document(actor, document)
+        if linked.pk == filing.document_id or linked.issuer_id != filing.issuer_id:
+            raise InvalidInput("修改后的文件须为同一制定机关的另一件文件")
+    elif action == Filing.Action.REPEALED:
+        document_repeal(actor=actor, document_id=filing.document_id, reason=note,
+                        decision_ref=(decision_ref or "").strip() or f"根据{filing.recipient.name}备案审查纠正意见废止")
+        filing.document = Document.objects.get(pk=filing.document_id)  # now repealed
+    filing.respond()
+    filing.response_action, filing.response_note, filing.response_document = action, note, linked
+    filing.responded_on = today()
+    planning.cancel_correction_answer(filing.document)
+    _save(filing)
+    _log(filing, actor, "filing_respond", f"答复纠正意见：{filing.get_response_action_display()}"
+         + (f"（{linked.number or linked.title}）" if linked else "") + f"。{note}")
+    return filing
+
+
+@transaction.atomic
+def filing_reject_response(*, actor, filing_id, note) -> Filing:
+    """不认可纠正答复 (R19): back to correction with a new answer period, and the recipient's
+    heads are told (the escalation)."""
+    note = _text(note, "请填写不予认可的理由")
+    filing = _filing_for_act(actor, filing_id, "reject_response")
+    filing.reject_response()
+    filing.rejection_note, filing.escalated_on = note, today()
+    filing.correction_due_on = filing_rules.correction_due_on(filing.escalated_on)
+    _save(filing)
+    planning.plan_correction_answer(filing.document, filing.correction_due_on)
+    planning.plan_escalation(filing.document, filing.recipient_id)
+    _log(filing, actor, "filing_reject_response", f"不认可纠正答复，已报告负责人：{note}")
+    return filing
+
+
+# --- 审查建议 (R19): anyone asks a recipient to review a published document --------------------
+def _published_document(reference) -> Document:
+    reference = str(reference or "").strip()
+    if not reference:
+        raise InvalidInput("请填写文件ID或文件编号")
+    documents = public_documents()
+    if reference.isascii() and reference.isdigit():
+        if not 0 < int(reference) < 2**63:
+            raise NotFound("未找到该文件，请核对文件ID或编号")
+        document = documents.filter(pk=int(reference)).first()
+    else:
+        document = documents.filter(number=reference).first()
+    if document is None or document.published_on > today() or document.kind != Document.Kind.NORMATIVE:
+        raise NotFound("未找到该文件，请核对文件ID或编号")
+    if document.state != Document.State.PUBLISHED:
+        raise RuleViolation("该文件已废止或失效，不再受理审查建议", code=Code.NOT_IN_FORCE)
+    return document
+
+
+@transaction.atomic
+def review_request_create(*, document, name, contact, reason, recipient="") -> tuple[str, list[ReviewRequest]]:
+    """R19: a request goes to every filing recipient of the document (``recipient``, a code or a
+    name, narrows it to one); answered within RULE_R19_REQUEST_REPLY_DAYS. Returns the receipt."""
+    target = _published_document(document)
+    ids = list(Filing.objects.filter(document=target).values_list("recipient_id", flat=True)) \
+        or filing_recipients(target.issuer)
+    bodies = list(Organisation.objects.filter(pk__in=ids).order_by("pk"))
+    if not bodies:
+        raise RuleViolation("该文件没有可受理审查建议的备案审查机关", code=Code.NO_FILING_RECIPIENT)
+    recipient = (recipient or "").strip()
+    if recipient:
+        bodies = [b for b in bodies if recipient in (b.code, b.name)]
+        if not bodies:
+            raise InvalidInput(f"“{recipient[:50]}”不是该文件的备案审查机关")
+    received_on = today()
+    receipt = secrets.token_urlsafe(18)
+    rows = ReviewRequest.objects.bulk_create([
+        ReviewRequest(receipt=receipt, document=target, recipient=body, name=name.strip(), contact=contact.strip(),
+                      reason=reason.strip(), received_on=received_on,
+                      due_on=filing_rules.request_reply_due_on(received_on))
+        for body in bodies])
+    for row in rows:
+        planning.plan_request_reply(target, row.recipient_id, row.due_on)
+    # No personal data in the log: who asked is in the request, which only the recipient reads.
+    history.append(document=target, action="review_request_received", from_state=target.state,
+                   to_state=target.state, actor=None,
+                   opinion="收到审查建议，送" + "、".join(b.name for b in bodies) + "审查")
+    return receipt, rows
+
+
+@transaction.atomic
+def review_request_reply(*, actor, request_id, outcome, reply) -> ReviewRequest:
+    """R19: the recipient's reviewers answer a request once."""
+    if outcome not in ReviewRequest.Outcome.values:
+        raise InvalidInput("处理结果须为：未发现问题（no_issue）、要求纠正（correction_required）或不予受理（not_accepted）")
+    reply = _text(reply, "请填写答复内容")
+    row = registry_permissions.access_review_request(actor, request_id, lock=True)
+    registry_permissions.check_reply(actor, row)
+    row.state, row.outcome, row.reply = ReviewRequest.State.ANSWERED, outcome, reply
+    row.replied_on, row.replied_by = today(), actor
+    row.save(update_fields=["state", "outcome", "reply", "replied_on", "replied_by"])
+    planning.cancel_request_reply(row.document, row.recipient_id)
+    document = row.document
+    history.append(document=document, action="review_request_reply", from_state=document.state,
+                   to_state=document.state, actor=actor,
+                   opinion=f"【{row.recipient.name}】答复审查建议（第{row.pk}号）：{row.get_outcome_display()}")
+    return row
+
+
+def review_request_status(receipt) -> dict:
+    """What the sender may read by its receipt: states and replies, never a name or contact."""
+    receipt = str(receipt or "")
+    if not 16 <= len(receipt) <= 64 or not all(c.isalnum() or c in "-_" for c in receipt):
+        raise NotFound("回执号不存在")
+    rows = list(ReviewRequest.objects.filter(receipt=receipt).select_related("recipient", "document")
+                .order_by("recipient_id"))
+    if not rows:
+        raise NotFound("回执号不存在")
+    replies = [{"recipient": r.recipient.name, "state": r.state, "outcome": r.outcome or None,
+                "reply": r.reply or None, "replied_on": r.replied_on} for r in rows]
+    answered = [r for r in rows if r.state == ReviewRequest.State.ANSWERED]
+    last = max(answered, key=lambda r: (r.replied_on, r.pk)) if answered else None
+    document = rows[0].document
+    return {"state": ReviewRequest.State.ANSWERED if len(answered) == len(rows) else ReviewRequest.State.RECEIVED,
+            "outcome": last.outcome if last else None, "reply": last.reply if last else None,
+            "replied_on": last.replied_on if last else None, "received_on": rows[0].received_on,
+            "due_on": rows[0].due_on, "document": {"id": document.pk, "number": document.number,
+                                                   "title": document.title},
+            "replies": replies}

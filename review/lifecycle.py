@@ -54,6 +54,16 @@ OTHER_ACTS = {act.name: act for act in (
     OtherAct("draft_opinion", "拟写审核意见（待签发）"),
     OtherAct("send_back_opinion", "退回审核意见"),
     OtherAct("request_materials", "退回补充材料（审核期限暂停）"),
+    # 备案审查 (R11, R19): acts on a filing or a review request, logged on the document
+    # (who may take them: registry.models.Filing, registry.permissions)
+    OtherAct("filing_submit", "报送备案"),
+    OtherAct("filing_accept", "登记备案"),
+    OtherAct("filing_return", "备案退回补正"),
+    OtherAct("filing_conclude", "作出备案审查结论"),
+    OtherAct("filing_respond", "答复纠正意见"),
+    OtherAct("filing_reject_response", "不认可纠正答复"),
+    OtherAct("review_request_received", "收到审查建议"),
+    OtherAct("review_request_reply", "答复审查建议"),
 )}
 
 

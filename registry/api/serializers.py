@@ -129,6 +129,7 @@ class AnnualStatsSerializer(serializers.Serializer):
     filed_on_time = serializers.IntegerField()
     comments_received = serializers.IntegerField()
     comments_adopted = serializers.IntegerField()
+    filing_review = serializers.DictField()
     paragraphs = serializers.ListField(child=serializers.CharField())
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry.api import audit_views, file_views, views
+from registry.api import audit_views, file_views, filing_views, views
 from registry.feeds import PublishedDocumentsFeed
 
 urlpatterns = [
@@ -18,6 +18,19 @@ urlpatterns = [
     path("decision-catalogue/", views.DecisionCatalogue.as_view(), name="decision-catalogue"),
     path("public/decision-catalogue/", views.PublicDecisionCatalogue.as_view(), name="public-decision-catalogue"),
     path("registry/", views.RegistryList.as_view(), name="registry-list"),
+    # 备案审查 (R11, R19)
+    path("filings/", filing_views.FilingList.as_view(), name="filing-list"),
+    path("filings/<int:id>/submit/", filing_views.filing_submit, name="filing-submit"),
+    path("filings/<int:id>/accept/", filing_views.filing_accept, name="filing-accept"),
+    path("filings/<int:id>/return/", filing_views.filing_return, name="filing-return"),
+    path("filings/<int:id>/conclude/", filing_views.filing_conclude, name="filing-conclude"),
+    path("filings/<int:id>/respond/", filing_views.filing_respond, name="filing-respond"),
+    path("filings/<int:id>/reject-response/", filing_views.filing_reject_response, name="filing-reject-response"),
+    path("review-requests/", filing_views.ReviewRequestList.as_view(), name="review-request-list"),
+    path("review-requests/<int:id>/reply/", filing_views.review_request_reply, name="review-request-reply"),
+    path("public/review-requests/", filing_views.public_review_request_create, name="public-review-request-create"),
+    path("public/review-requests/<str:receipt>/", filing_views.public_review_request_status,
+         name="public-review-request-status"),
     path("public/feed.atom", PublishedDocumentsFeed(), name="public-feed"),
     path("public/documents/", views.PublicDocumentList.as_view(), name="public-document-list"),
     path("public/documents/<int:pk>/comment-report/", views.public_comment_report, name="public-comment-report"),

@@ -43,6 +43,8 @@ REGISTRY_READ = expect(401, 403, 403, 403, 200, 200)
 AUDITOR_READ = expect(401, 403, 403, 403, 403, 200)
 PUBLIC = expect(200, 200, 200, 200, 200, 200)
 HEAD_ACT = expect(401, 403, 404, 403, 404, 403, 200)             # a review head's act on a round
+FILING_ISSUER_ACT = expect(401, 404, 404, 403, 200, 403)     # the issuer's registrar, on its filing (R11)
+FILING_RECIPIENT_ACT = expect(401, 404, 404, 200, 403, 403)  # the recipient's reviewers (R19)
 
 TODAY = lambda: today().isoformat()  # noqa: E731
 
@@ -142,6 +144,26 @@ API = {
     ("GET", "/api/public/documents/{id}/pdf/"): ("published", None, PUBLIC if shutil.which("soffice") else
                                                  expect(404, 404, 404, 404, 404, 404)),
     ("POST", "/api/auth/token/revoke/"): ("none", lambda w: {}, expect(401, 204, 204, 204, 204, 204)),
+    # (v2) filing review (R11, R19): the city files with its justice bureau (files_with), so the
+    # city's registrar is the issuer's side and the city's reviewers the recipient's
+    ("GET", "/api/filings/"): ("filing_due", None, expect(401, 403, 403, 200, 200, 200)),
+    ("POST", "/api/filings/{id}/submit/"): ("filing_due", lambda w: {}, FILING_ISSUER_ACT),
+    ("POST", "/api/filings/{id}/accept/"): ("filing_submitted", lambda w: {}, FILING_RECIPIENT_ACT),
+    ("POST", "/api/filings/{id}/return/"): ("filing_submitted", lambda w: {"reason": "缺少起草说明"},
+                                            FILING_RECIPIENT_ACT),
+    ("POST", "/api/filings/{id}/conclude/"): ("filing_under_review", lambda w: {"outcome": "filed", "opinion": "予以备案"},
+                                              FILING_RECIPIENT_ACT),
+    ("POST", "/api/filings/{id}/respond/"): ("filing_correction", lambda w: {"action": "explained", "note": "有依据"},
+                                             FILING_ISSUER_ACT),
+    ("POST", "/api/filings/{id}/reject-response/"): ("filing_corrected", lambda w: {"note": "理由不成立"},
+                                                     FILING_RECIPIENT_ACT),
+    ("POST", "/api/public/review-requests/"): (
+        "filing_due", lambda w: {"document": w["doc"].number, "name": "王小明", "contact": "13800138000",
+                                 "reason": "增加了义务"}, expect(201, 201, 201, 201, 201, 201)),
+    ("GET", "/api/public/review-requests/{receipt}/"): ("review_request", None, PUBLIC),
+    ("GET", "/api/review-requests/"): ("review_request", None, expect(401, 403, 403, 200, 403, 200)),
+    ("POST", "/api/review-requests/{id}/reply/"): ("review_request", lambda w: {"outcome": "no_issue", "reply": "未发现问题"},
+                                                   expect(401, 404, 404, 200, 404, 403)),
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page
@@ -261,6 +283,25 @@ def world(make_document, users, orgs, freeze_today, settings, tmp_path):
             else:
                 services.document_invite_adviser(actor=users["head"], document_id=doc.pk, adviser="adviser")
             w["doc"] = doc
+        elif kind.startswith("filing_") or kind == "review_request":
+            from registry import services as registry
+
+            orgs["city"].files_with.add(orgs["justice"])  # R11: the city files with its justice bureau
+            w["doc"] = make_document("published")
+            w["filing"] = filing = w["doc"].filings.get()
+            steps = {"filing_submitted": 1, "filing_under_review": 2, "filing_correction": 3,
+                     "filing_corrected": 4}.get(kind, 0)
+            acts = [lambda: registry.filing_submit(actor=users["registrar"], filing_id=filing.pk),
+                    lambda: registry.filing_accept(actor=users["reviewer"], filing_id=filing.pk),
+                    lambda: registry.filing_conclude(actor=users["reviewer"], filing_id=filing.pk,
+                                                     outcome="correction_required", opinion="须纠正"),
+                    lambda: registry.filing_respond(actor=users["registrar"], filing_id=filing.pk,
+                                                    action="explained", note="有依据")]
+            for act in acts[:steps]:
+                act()
+            if kind == "review_request":
+                w["receipt"], (w["request"],) = registry.review_request_create(
+                    document=w["doc"].number, name="王小明", contact="13800138000", reason="增加了义务")
         elif kind == "message":
             doc = make_document("drafting")
             w["doc"] = doc
@@ -275,6 +316,12 @@ def fill(path, w):
     path = path.replace("{comment_id}", str(w["comment"].pk) if "comment" in w else "0")
     path = path.replace("{finding_id}", str(w["finding"].pk) if "finding" in w else "0")
     path = path.replace("{number}", "2")
+    if "{receipt}" in path:
+        return path.replace("{receipt}", w["receipt"])
+    if path.startswith("/api/filings/{id}"):
+        return path.replace("{id}", str(w["filing"].pk))
+    if path.startswith("/api/review-requests/{id}"):
+        return path.replace("{id}", str(w["request"].pk))
     if "/inbox/{id}" in path:
         return path.replace("{id}", str(w["message"].pk))
     if "/opinions/{id}" in path:
@@ -296,6 +343,8 @@ def wrong_org_expectation(operation, role):
         return 404  # may not see the city's document
     if path.startswith("/api/inbox/{id}/") or path.startswith("/api/opinions/{id}/"):
         return 404  # someone else's message; the letter of a document it may not see
+    if path.startswith("/api/filings/{id}/") or path.startswith("/api/review-requests/{id}/"):
+        return 404  # a filing of the city (to the city's bureau), a request to the city's bureau
     return right  # lists and figures: 200 or 403 by role; their rows are checked elsewhere
 
 
