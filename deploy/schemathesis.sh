@@ -29,9 +29,24 @@ cat "$WORK/world.toml" - >"$WORK/schemathesis.toml" <<'TOML'
 "path.comment_id" = { dictionary = "comments", probability = 0.9 }
 "path.finding_id" = { dictionary = "findings", probability = 0.9 }
 
+"path.number" = { dictionary = "numbers", probability = 0.9 }
+"path.receipt" = { dictionary = "receipts", probability = 0.9 }
+
 [[operations]]
 include-path = "/api/inbox/{id}/read/"
 parameters = { "path.id" = { dictionary = "messages", probability = 0.9 } }
+
+[[operations]]
+include-path-regex = "^/api/opinions/"
+parameters = { "path.id" = { dictionary = "opinions", probability = 0.9 } }
+
+[[operations]]
+include-path-regex = "^/api/filings/"
+parameters = { "path.id" = { dictionary = "filings", probability = 0.9 } }
+
+[[operations]]
+include-path-regex = "^/api/review-requests/"
+parameters = { "path.id" = { dictionary = "requests", probability = 0.9 } }
 TOML
 
 token() {
@@ -41,7 +56,7 @@ token() {
 
 status=0
 hars=()
-for role in ${SCHEMATHESIS_ROLES:-anonymous drafter reviewer registrar auditor}; do
+for role in ${SCHEMATHESIS_ROLES:-anonymous drafter head reviewer adviser registrar auditor}; do
   headers=()
   [ "$role" = anonymous ] || headers=(-H "Authorization: Token $(token $role)")
   echo "=== schemathesis as $role (${BUDGET}s)"

@@ -17,16 +17,36 @@ from accounts.models import Organisation, User  # noqa: E402
 from notifications.models import InboxMessage  # noqa: E402
 from registry import services as registry  # noqa: E402
 from review import services  # noqa: E402
-from review.models import Document, PublicComment, ReviewFinding  # noqa: E402
+from review.models import Document, Opinion, PublicComment, ReviewFinding  # noqa: E402
+from registry.models import Filing, ReviewRequest  # noqa: E402
+from review import files  # noqa: E402
+from review.docx_text import DOCX_CONTENT_TYPE  # noqa: E402
+from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from core.clock import today  # noqa: E402
 from core.calendar import add_working_days  # noqa: E402
 
 BODY = "第一条 为规范管理，根据《中华人民共和国教育法》，制定本办法。\n第二条 本办法自公布之日起施行。"
 
 
+URGENT = "常务会议即将审议"  # R5: the world is made in one day, so every opinion is early
+
+
+def docx_bytes(*paragraphs) -> bytes:
+    import io
+
+    from docx import Document as Docx
+
+    out, doc = io.BytesIO(), Docx()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    doc.save(out)
+    return out.getvalue()
+
+
 def world(copies=3):
     drafter, reviewer = User.objects.get(username="drafter"), User.objects.get(username="reviewer")
-    registrar = User.objects.get(username="registrar")
+    registrar, head = User.objects.get(username="registrar"), User.objects.get(username="head")
+    adviser = User.objects.get(username="adviser")
     city = Organisation.objects.get(code="CSZF")
     for n in range(copies):
         def new(title, **kw):
@@ -43,18 +63,48 @@ def world(copies=3):
         services.document_submit_for_review(actor=drafter, document_id=reviewing.pk, drafting_notes="依据")
         resubmitted = new("再次报送的办法")
         services.document_submit_for_review(actor=drafter, document_id=resubmitted.pk, drafting_notes="依据")
-        services.document_return_for_revision(actor=reviewer, document_id=resubmitted.pk, outcome="lawful_with_changes",
+        services.document_return_for_revision(actor=head, document_id=resubmitted.pk, outcome="lawful_with_changes",
                                               opinion="修改后合法", findings=[{"article": "第二条"}])
         services.document_submit_for_review(actor=drafter, document_id=resubmitted.pk, drafting_notes="已修改")
         for step in ("approved", "registered", "published"):
             doc = new(f"{step}的办法")
             services.document_submit_for_review(actor=drafter, document_id=doc.pk, drafting_notes="依据")
-            services.document_approve(actor=reviewer, document_id=doc.pk, opinion="合法")
+            services.document_approve(actor=head, document_id=doc.pk, opinion="合法", urgent_reason=URGENT)
             if step != "approved":
                 registry.document_register(actor=registrar, document_id=doc.pk, meeting="常务会议",
                                            deliberated_on=today())
             if step == "published":
                 registry.document_publish(actor=registrar, document_id=doc.pk, channel="website")
+                registry.review_request_create(document=doc.pk, name=f"市民{n}", contact="", reason="请审查第二条")
+        # the review desk: a case assigned to the handler with an opinion awaiting the head's signature,
+        # and one with an adviser invited
+        desk = new("待签发的办法")
+        services.document_submit_for_review(actor=drafter, document_id=desk.pk, drafting_notes="依据")
+        services.document_assign(actor=head, document_id=desk.pk, handler="reviewer")
+        services.document_approve(actor=reviewer, document_id=desk.pk, opinion="合法", urgent_reason=URGENT)
+        services.document_invite_adviser(actor=head, document_id=reviewing.pk, adviser="adviser")
+        # documents as files: a draft whose second version came from a .docx
+        uploaded = new("上传文本的办法")
+        files.version_upload(actor=drafter, document_id=uploaded.pk, upload=SimpleUploadedFile(
+            "v2.docx", docx_bytes("第一条 为规范管理，制定本办法。", "第二条 本办法自公布之日起施行。"),
+            content_type=DOCX_CONTENT_TYPE))
+        # kinds: a major decision with its procedure steps, in the catalogue; a reviewed contract
+        decision = services.document_create(actor=drafter, title=f"重大行政决策{n}", body=BODY, issuer=city,
+                                            kind="major_decision", affects_rights=False)
+        for procedure in ("expert_argument", "risk_assessment"):
+            services.document_record_procedure_step(actor=drafter, document_id=decision.pk, step=procedure,
+                                                    not_required_reason="本决策不涉及")
+        registry.catalogue_item_create(actor=registrar, year=today().year, title=f"重大行政决策{n}",
+                                       organisation=drafter.organisation, document=decision)
+        services.document_submit_for_review(actor=drafter, document_id=decision.pk, drafting_notes="依据")
+        services.document_invite_adviser(actor=head, document_id=decision.pk, adviser="adviser")
+        services.document_give_adviser_opinion(actor=adviser, document_id=decision.pk, opinion="无重大法律风险")
+        services.document_approve(actor=head, document_id=decision.pk, opinion="合法", urgent_reason=URGENT)
+        contract = services.document_create(actor=drafter, title=f"采购合同{n}", body=BODY, issuer=city, kind="contract",
+                                            contract={"counterparty": "春城某公司", "amount_yuan": 50000,
+                                                      "contract_type": "采购"})
+        services.document_submit_for_review(actor=drafter, document_id=contract.pk, drafting_notes="依据")
+        services.document_approve(actor=head, document_id=contract.pk, opinion="合法", urgent_reason=URGENT)
     for user in User.objects.all():
         for doc in Document.objects.all()[:3]:
             InboxMessage.objects.create(recipient=user, document=doc, title="提醒")
@@ -63,7 +113,7 @@ def world(copies=3):
 def toml_list(name, values):
     """Each id twice, as a number and as text: some path parameters are typed integer in the
     schema, others (the viewset's) string, and Schemathesis uses an entry only where it fits."""
-    entries = ", ".join(f'{v}, "{v}"' for v in values)
+    entries = ", ".join(f'{v}, "{v}"' if isinstance(v, int) else f'"{v}"' for v in values)
     return f"[dictionaries.{name}]\nvalues = [{entries}]\n"
 
 
@@ -73,3 +123,8 @@ if __name__ == "__main__":
     print(toml_list("comments", PublicComment.objects.values_list("pk", flat=True)))
     print(toml_list("findings", ReviewFinding.objects.values_list("pk", flat=True)))
     print(toml_list("messages", InboxMessage.objects.values_list("pk", flat=True)))
+    print(toml_list("opinions", Opinion.objects.values_list("pk", flat=True)))
+    print(toml_list("filings", Filing.objects.values_list("pk", flat=True)))
+    print(toml_list("requests", ReviewRequest.objects.values_list("pk", flat=True)))
+    print(toml_list("receipts", ReviewRequest.objects.values_list("receipt", flat=True).distinct()))
+    print(toml_list("numbers", [1, 2]))
