@@ -164,6 +164,17 @@ API = {
     ("GET", "/api/review-requests/"): ("review_request", None, expect(401, 403, 403, 200, 403, 200)),
     ("POST", "/api/review-requests/{id}/reply/"): ("review_request", lambda w: {"outcome": "no_issue", "reply": "未发现问题"},
                                                    expect(401, 404, 404, 200, 404, 403)),
+    # (v2) after publication (R12, R20): the city's registrar runs the city's clean-ups
+    ("POST", "/api/documents/{id}/interpretation/"): (
+        "published", lambda w: {"title": "解读", "body": "一、制定背景。", "interpreter": "春城市教育局"},
+        expect(401, 201, 404, 403, 403, 403)),
+    ("POST", "/api/cleanups/"): ("published", lambda w: {"title": "2026年规范性文件清理", "issuer": "CSZF"},
+                                 expect(401, 403, 403, 403, 201, 403)),
+    ("POST", "/api/cleanups/{id}/items/{document_id}/"): (
+        "cleanup", lambda w: {"decision": "keep", "reason": "继续适用"}, expect(401, 403, 403, 403, 200, 403)),
+    ("POST", "/api/cleanups/{id}/publish/"): ("cleanup_decided", lambda w: {}, expect(401, 403, 403, 403, 200, 403)),
+    ("GET", "/api/public/cleanups/{id}/"): ("cleanup_published", None, PUBLIC),
+    ("GET", "/api/public/catalogue/"): ("published", None, PUBLIC),
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page
@@ -302,6 +313,16 @@ def world(make_document, users, orgs, freeze_today, settings, tmp_path):
             if kind == "review_request":
                 w["receipt"], (w["request"],) = registry.review_request_create(
                     document=w["doc"].number, name="王小明", contact="13800138000", reason="增加了义务")
+        elif kind.startswith("cleanup"):
+            from registry import services as registry
+
+            w["doc"] = make_document("published")
+            w["cleanup"] = cleanup = registry.cleanup_open(actor=users["registrar"], title="2026年清理", issuer=orgs["city"])
+            if kind in ("cleanup_decided", "cleanup_published"):
+                registry.cleanup_decide(actor=users["registrar"], cleanup_id=cleanup.pk, document_id=w["doc"].pk,
+                                        decision="keep", reason="继续适用")
+            if kind == "cleanup_published":
+                registry.cleanup_publish(actor=users["registrar"], cleanup_id=cleanup.pk)
         elif kind == "message":
             doc = make_document("drafting")
             w["doc"] = doc
@@ -318,6 +339,9 @@ def fill(path, w):
     path = path.replace("{number}", "2")
     if "{receipt}" in path:
         return path.replace("{receipt}", w["receipt"])
+    path = path.replace("{document_id}", str(doc.pk) if doc else "0")
+    if "cleanups/{id}" in path:
+        return path.replace("{id}", str(w["cleanup"].pk))
     if path.startswith("/api/filings/{id}"):
         return path.replace("{id}", str(w["filing"].pk))
     if path.startswith("/api/review-requests/{id}"):
@@ -339,6 +363,10 @@ def wrong_org_expectation(operation, role):
         return 403 if role == "drafter" else right  # may not draft in the city's name
     if path == "/api/decision-catalogue/" and method == "POST":
         return 403 if role == "registrar" else right  # may not list the city's departments' decisions
+    if path == "/api/cleanups/" and method == "POST":
+        return 403 if role == "registrar" else right  # may not clean up the city's documents
+    if path.startswith("/api/cleanups/{id}/"):
+        return 404 if role == "registrar" else right  # the city's campaign
     if path.startswith("/api/documents/{id}/"):
         return 404  # may not see the city's document
     if path.startswith("/api/inbox/{id}/") or path.startswith("/api/opinions/{id}/"):
