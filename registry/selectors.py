@@ -1,10 +1,16 @@
 """The registry's reads: the number registry, the clean-up listing (清理), the filing desks
 (incoming and outgoing, R11/R19) and the review requests."""
+import datetime as dt
+
 from django.conf import settings
 from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from core.calendar import add_months
+from accounts.jurisdiction import Jurisdiction
+from accounts.models import Organisation
 from core.clock import today as local_today
+from core.errors import InvalidInput, NotFound
+from core.inputs import date_problem, earliest_plausible_date
 from registry.models import Cleanup, CleanupItem, Evaluation, Filing, ReviewRequest
 from registry.permissions import filings_visible_to, registry_documents_visible_to, review_requests_visible_to
 from review.models import PUBLIC_STATES, Document, DocumentLink, Opinion
@@ -126,3 +132,45 @@ def catalogue_in_force(*, as_of, issuer=None) -> QuerySet[Document]:
     if issuer is not None:
         qs = qs.filter(issuer=issuer)
     return qs.order_by("issuer__code", "published_on", "id")
+
+
+def catalogue_query(params):
+    """(as_of, issuer) of a catalogue request: as_of a date not after today (400 otherwise),
+    issuer an organisation code or none (404 for an unknown one)."""
+    raw = (params.get("as_of") or "").strip()
+    if raw:
+        try:
+            as_of = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput("as_of 须为日期（YYYY-MM-DD）")
+        problem = date_problem(as_of, "目录日期", earliest=earliest_plausible_date(), latest=local_today(), latest_why="今天")
+        if problem:
+            raise InvalidInput(problem)
+    else:
+        as_of = local_today()
+    code = (params.get("issuer") or "").strip()
+    issuer = None
+    if code:
+        issuer = Organisation.objects.filter(code=code[:50]).first()
+        if issuer is None:
+            raise NotFound(f"制定机关 {code[:50]} 不存在")
+    return as_of, issuer
+
+
+def cleanups_of_office(user) -> list[Cleanup]:
+    """The campaigns of the issuers the registrar's office registers for, newest first."""
+    if user.organisation_id is None:
+        return []
+    issuers = Jurisdiction().issuers_registered_by(user.organisation_id)
+    return list(Cleanup.objects.filter(issuer_id__in=sorted(issuers)).select_related("issuer")
+                .order_by("-created_at", "-id")[:100])
+
+
+def published_cleanups() -> QuerySet[Cleanup]:
+    return Cleanup.objects.filter(state=Cleanup.State.PUBLISHED).select_related("issuer").order_by("-published_on", "-id")
+
+
+def catalogue_issuers() -> list[Organisation]:
+    """The issuers that have published a normative document (the catalogue page's choice)."""
+    ids = Document.objects.filter(kind=Document.Kind.NORMATIVE, state__in=PUBLIC_STATES).values("issuer_id")
+    return list(Organisation.objects.filter(pk__in=ids).order_by("code"))

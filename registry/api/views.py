@@ -1,18 +1,13 @@
 """The registry's API: register, publish, file, repeal (on /api/documents/{id}/…), the number
 registry listing, and the key-less public read API."""
-import datetime as dt
-
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, renderers
 from rest_framework.views import APIView
 
-from accounts.models import Organisation
-from core.clock import today
 from core.errors import InvalidInput
 from core.errors import NotFound as DomainNotFound
-from core.inputs import date_problem, earliest_plausible_date
 from registry import exports
 from review.api.file_views import DOCX_CONTENT_TYPE, DocxRenderer, JsonErrors, attachment
 from rest_framework.decorators import api_view, permission_classes
@@ -241,33 +236,10 @@ class PublicCatalogue(JsonErrors, APIView):
         fmt = _format(request)
         if fmt == "docx":
             raise InvalidInput("目录可导出为 xlsx")
-        as_of, issuer = catalogue_query(request.query_params)
+        as_of, issuer = registry_selectors.catalogue_query(request.query_params)
         documents = list(registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer))
         if fmt == "xlsx":
             return attachment(exports.catalogue_xlsx(documents), f"现行有效规范性文件目录{as_of:%Y%m%d}.xlsx",
                               XLSX_CONTENT_TYPE, public=True)
         return Response({"as_of": as_of.isoformat(), "issuer": issuer.code if issuer else None,
                          "count": len(documents), "results": s.CatalogueRowSerializer(documents, many=True).data})
-
-
-def catalogue_query(params):
-    """(as_of, issuer) of a catalogue request: as_of a date not after today (400 otherwise),
-    issuer an organisation code or none (404 for an unknown one)."""
-    raw = (params.get("as_of") or "").strip()
-    if raw:
-        try:
-            as_of = dt.date.fromisoformat(raw)
-        except ValueError:
-            raise InvalidInput("as_of 须为日期（YYYY-MM-DD）")
-        problem = date_problem(as_of, "目录日期", earliest=earliest_plausible_date(), latest=today(), latest_why="今天")
-        if problem:
-            raise InvalidInput(problem)
-    else:
-        as_of = today()
-    code = (params.get("issuer") or "").strip()
-    issuer = None
-    if code:
-        issuer = Organisation.objects.filter(code=code[:50]).first()
-        if issuer is None:
-            raise DomainNotFound(f"制定机关 {code[:50]} 不存在")
-    return as_of, issuer

@@ -204,6 +204,13 @@ PAGES = {
     # the review desk (issue 12): the opinion letter, as its API (the desks are web:home; the desk
     # acts go through web:document-act, tested per role in tests/web/test_desk_pages.py)
     "web:opinion": ("approved", None, expect(LOGIN, 200, 404, 200, 200, 200)),
+    # (v2) after publication (R20): the registrar's clean-up desk, the drafter's interpretation,
+    # the public catalogue and clean-up results (the county's registrar: tests/registry/test_after_publication.py)
+    "web:cleanup-desk": ("none", None, expect(LOGIN, 403, 403, 403, 200, 403)),
+    "web:cleanup": ("cleanup", None, expect(LOGIN, 403, 403, 403, 200, 403)),
+    "web:interpretation": ("published", None, expect(LOGIN, 200, 404, 403, 403, 403)),
+    "web:public-catalogue": ("published", None, PUBLIC),
+    "web:public-cleanup": ("cleanup_published", None, PUBLIC),
 }
 
 
@@ -443,7 +450,9 @@ def test_page_authorisation(name, role, users, world):
         kwargs = {"message_id": w["message"].pk}
     elif name == "web:opinion":
         kwargs = {"pk": w["doc"].opinions.get().pk}
-    elif "doc" in w and name not in ("web:portal",):
+    elif name in ("web:cleanup", "web:public-cleanup"):
+        kwargs = {"pk": w["cleanup"].pk}
+    elif "doc" in w and name not in ("web:portal", "web:public-catalogue"):
         kwargs = {"pk": w["doc"].pk}
     url = reverse(name, kwargs=kwargs)
     if data is None:
@@ -452,7 +461,8 @@ def test_page_authorisation(name, role, users, world):
         response = client.post(url, {k: (TODAY() if v == "TODAY" else docx_upload() if v == "DOCX" else v)
                                      for k, v in data.items()})
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
-    if role in WRONG_ORG and "doc" in w and name not in ("web:portal", "web:public-document", "web:consultation", "web:inbox-read"):
+    if role in WRONG_ORG and "doc" in w and name not in ("web:portal", "web:public-document", "web:consultation", "web:inbox-read",
+                                                         "web:cleanup", "web:public-cleanup", "web:public-catalogue"):
         client.force_login(users[WRONG_ORG[role]])  # R14: the county's user never sees the city's document
         again = client.get(url) if data is None else client.post(url, {k: (TODAY() if v == "TODAY" else v)
                                                                         for k, v in data.items()})
