@@ -56,6 +56,9 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
     bounds.require_past_date(deliberated_on, "审议日期")
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "register")
+    approval = bounds.approved_on(document)  # R8: deliberated between the approval and today
+    bounds.require_date(deliberated_on, "审议日期", earliest=approval, latest=today(), latest_why="今天",
+                        earliest_why=f"审核通过日期（{approval:%Y-%m-%d}）" if approval else "")
     document.deliberation_meeting = (meeting or "").strip()
     document.deliberated_on = deliberated_on
     with rules.evaluated_once():

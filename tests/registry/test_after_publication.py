@@ -402,3 +402,17 @@ def test_the_public_catalogue_page_and_the_interpretation_form(carry, users):
     assert r.status_code == 302
     assert "二、主要内容。" in public(f"/public/documents/{doc.pk}/").content.decode()
     assert "撰写政策解读" in drafter.get(f"/documents/{doc.pk}/").content.decode()
+
+
+def test_the_deliberation_lies_between_the_approval_and_today(carry, users, client_for):
+    doc = carry("drafting")
+    services.document_submit_for_review(actor=users["drafter"], document_id=doc.pk, drafting_notes="依据教育法制定。")
+    services.document_approve(actor=users["reviewer"], document_id=doc.pk, opinion="合法。", urgent_reason=URGENT)
+    api = client_for("registrar")
+    before = (today() - dt.timedelta(days=30)).isoformat()
+    r = api.post(f"/api/documents/{doc.pk}/register/", {"meeting": "常务会议", "deliberated_on": before}, format="json")
+    assert r.status_code == 400 and "审核通过日期" in r.json()["error"]["message"]
+    assert Document.objects.get(pk=doc.pk).number is None
+    r = api.post(f"/api/documents/{doc.pk}/register/", {"meeting": "常务会议", "deliberated_on": today().isoformat()},
+                 format="json")
+    assert r.status_code == 200
