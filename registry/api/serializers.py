@@ -88,6 +88,17 @@ class RegistryEntrySerializer(serializers.ModelSerializer):
                   "allocated_at"]
 
 
+class _AfterPublicationList(serializers.ListSerializer):
+    """A page of documents reads its links and interpretations in two queries, not two a row."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        after = selectors.after_publication(d.pk for d in items)
+        for document in items:
+            document.after_publication = after[document.pk]
+        return super().to_representation(items)
+
+
 class PublicDocumentSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_version.body", default="")
     issuer = serializers.CharField(source="issuer.code")
@@ -107,6 +118,7 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
                   "effective_from", "expires_on", "valid_until", "publication_channel", "validity_status",
                   "in_force", "not_yet_effective", "repeals", "amends", "repealed_by", "amended_by",
                   "interpretation"]
+        list_serializer_class = _AfterPublicationList
 
     def get_validity_status(self, document) -> str:
         if document.state == "published" and document.not_yet_effective:
