@@ -57,6 +57,10 @@ class Code(models.TextChoices):
     PROCEDURE_INCOMPLETE = "procedure_incomplete", "决策程序未完成（R17）"
     NO_FILING_RECIPIENT = "no_filing_recipient", "该文件没有备案审查机关（R11）"
     NOT_IN_FORCE = "not_in_force", "文件已废止或失效（R19）"
+    VALIDITY_AMBIGUOUS = "validity_ambiguous", "有效期年数与有效期截止日期只能填写一项（R12）"
+    VALIDITY_BEFORE_EFFECTIVE = "validity_before_effective", "有效期截止日期早于施行日期（R12）"
+    UNDECIDED_ITEMS = "undecided_items", "清理事项尚未全部作出清理意见（R20）"
+    CLEANUP_PUBLISHED = "cleanup_published", "清理结果已公布，不能再修改（R20）"
     # the system (500, 503)
     SERVER_ERROR = "server_error", "系统内部错误"
     SERVICE_UNAVAILABLE = "service_unavailable", "暂时无法访问数据库"

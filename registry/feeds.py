@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from review import selectors
+from review.models import Interpretation
 
 # XML 1.0 cannot carry these; a text stored before bodies were normalised may hold some.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -28,6 +29,9 @@ class TextAtomFeed(Atom1Feed):
         super().add_item_elements(handler, {**item, "description": None})
         if description is not None:
             handler.addQuickElement("summary", description, {"type": "text"})
+        if item.get("interpretation_link"):  # 政策解读 (R20), published with the document
+            handler.addQuickElement("link", "", {"rel": "related", "href": item["interpretation_link"],
+                                                 "title": "政策解读"})
 
 
 def _publication_moment(day):
@@ -42,7 +46,17 @@ class PublishedDocumentsFeed(Feed):
     link = "/api/public/documents/"
 
     def items(self):
-        return selectors.public_documents().filter(state="published")[:50]
+        items = list(selectors.public_documents().filter(state="published")[:50])
+        with_interpretation = set(Interpretation.objects.filter(document_id__in=[d.pk for d in items])
+                                  .values_list("document_id", flat=True))
+        for item in items:
+            item.has_interpretation = item.pk in with_interpretation
+        return items
+
+    def item_extra_kwargs(self, item):
+        if getattr(item, "has_interpretation", False):
+            return {"interpretation_link": f"/public/documents/{item.pk}/#interpretation"}
+        return {}
 
     def item_title(self, item):
         return _xml_text(f"{item.number} {item.title}")

@@ -212,3 +212,45 @@ class ReviewRequest(models.Model):
 
     def __str__(self):
         return f"审查建议 {self.pk}"
+
+
+class Cleanup(models.Model):
+    """清理 (R20): a registrar's campaign over an issuer's documents in force (optionally those
+    published before a date); each item is decided, and publishing the result applies every
+    decision at once."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "清理中"
+        PUBLISHED = "published", "已公布清理结果"
+
+    title = models.CharField("清理名称", max_length=200)
+    issuer = models.ForeignKey(Organisation, verbose_name="制定机关", on_delete=models.PROTECT, related_name="+")
+    published_before = models.DateField("清理范围：公布日期早于", null=True, blank=True)
+    state = models.CharField("状态", max_length=20, choices=State.choices, default=State.OPEN)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("开始时间", auto_now_add=True)
+    published_on = models.DateField("结果公布日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "文件清理"
+
+
+class CleanupItem(models.Model):
+    class Decision(models.TextChoices):
+        KEEP = "keep", "继续有效"
+        AMEND = "amend", "修改"
+        REPEAL = "repeal", "废止"
+        DECLARE_INVALID = "declare_invalid", "宣布失效"
+
+    cleanup = models.ForeignKey(Cleanup, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="cleanup_items")
+    decision = models.CharField("清理意见", max_length=20, choices=Decision.choices, blank=True)
+    reason = models.TextField("理由", blank=True)
+    decided_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cleanup", "document__published_on", "document_id"]
+        verbose_name = verbose_name_plural = "清理事项"
+        constraints = [models.UniqueConstraint(fields=["cleanup", "document"], name="one_item_per_document")]

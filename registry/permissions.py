@@ -10,7 +10,7 @@ from django_fsm import can_proceed
 from accounts.jurisdiction import Jurisdiction
 from accounts.models import REVIEW_ROLES, Role
 from core.errors import Forbidden, InvalidTransition, NotFound
-from registry.models import Filing, RegistryEntry, ReviewRequest
+from registry.models import Cleanup, Filing, RegistryEntry, ReviewRequest
 from review.models import Document
 from review.permissions import _valid_id, documents_visible_to, overseen_org_ids
 
@@ -145,3 +145,26 @@ def check_reply(user, row) -> None:
         raise Forbidden("只有审查机关的审核人员可以答复审查建议")
     if row.state != ReviewRequest.State.RECEIVED:
         raise InvalidTransition("该审查建议已答复")
+
+
+# --- 清理 (R20): campaigns of the registrars of an issuer's registry office ----------------------
+def check_cleanup_registrar(user, issuer_id) -> None:
+    """403 unless ``user`` is a registrar of the office that registers for this issuer."""
+    if not user.has_role(Role.REGISTRAR) or user.organisation_id is None:
+        raise Forbidden("只有该制定机关登记机构的登记人员可以开展文件清理")
+    if Jurisdiction().registry_office_of(issuer_id) != user.organisation_id:
+        raise Forbidden("只有该制定机关登记机构的登记人员可以开展文件清理", code="outside_jurisdiction")
+
+
+def access_cleanup(user, cleanup_id, *, lock: bool = False):
+    """403 for a role that never runs a clean-up; 404 for a campaign of another office."""
+    if not user.has_role(Role.REGISTRAR):
+        raise Forbidden("只有登记人员可以开展文件清理")
+    qs = Cleanup.objects.select_related("issuer")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    pk = _valid_id(cleanup_id)
+    cleanup = qs.filter(pk=pk).first() if pk else None
+    if cleanup is None or Jurisdiction().registry_office_of(cleanup.issuer_id) != user.organisation_id:
+        raise NotFound("清理不存在或无权查看")
+    return cleanup

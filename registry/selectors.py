@@ -1,27 +1,59 @@
 """The registry's reads: the number registry, the clean-up listing (清理), the filing desks
 (incoming and outgoing, R11/R19) and the review requests."""
+import datetime as dt
+
 from django.conf import settings
-from django.db.models import BooleanField, Case, CharField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, CharField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 
 from core.calendar import add_months
+from accounts.jurisdiction import Jurisdiction
+from accounts.models import Organisation
 from core.clock import today as local_today
-from registry.models import Filing, ReviewRequest
+from core.errors import InvalidInput, NotFound
+from core.inputs import date_problem, earliest_plausible_date
+from registry.models import Cleanup, CleanupItem, Evaluation, Filing, ReviewRequest
 from registry.permissions import filings_visible_to, registry_documents_visible_to, review_requests_visible_to
-from review.models import Document, Opinion
+from review.models import PUBLIC_STATES, Document, DocumentLink, Opinion
+
+
+def evaluation_pending() -> Q:
+    """R12: the latest evaluation concluded 修改 or 废止 and the registrar has not acted: not
+    repealed (the state says so) and not amended by a published document since."""
+    return Q(pending_outcome__in=(Evaluation.Outcome.AMEND, Evaluation.Outcome.REPEAL)) & ~Q(amended_since=True)
+
+
+def with_pending_outcome(queryset: QuerySet[Document]) -> QuerySet[Document]:
+    latest = Evaluation.objects.filter(document=OuterRef("pk")).order_by("-evaluated_on", "-id")
+    amended = DocumentLink.objects.filter(target=OuterRef("pk"), kind=DocumentLink.Kind.AMENDS,
+                                          source__state__in=PUBLIC_STATES,
+                                          source__published_on__gte=OuterRef("pending_on"))
+    return (queryset.annotate(pending_outcome=Subquery(latest.values("outcome")[:1]),
+                              pending_on=Subquery(latest.values("evaluated_on")[:1]))
+            .annotate(amended_since=Exists(amended)))
 
 
 def cleanup_listing(user, today=None) -> QuerySet[Document]:
-    """清理 (R12, 277号 Art. 36): published documents whose evaluation is due, and overdue.
+    """清理 (R12, 277号 Art. 36): published documents whose evaluation is due, and overdue, and
+    those whose evaluation concluded 修改 or 废止 until the registrar acts (``amend``/``repeal``).
 
     Due from ``evaluation_due_on`` (6 months before expiry, or 5 years after publication or the
     last evaluation); overdue 6 months later (for a document with a validity period: at expiry)."""
     today = today or local_today()
     overdue_if_due_by = add_months(today, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)
-    return (registry_documents_visible_to(user).filter(state=Document.State.PUBLISHED, evaluation_due_on__lte=today)
+    pending = evaluation_pending()
+    return (with_pending_outcome(registry_documents_visible_to(user).filter(state=Document.State.PUBLISHED))
+            .filter(Q(evaluation_due_on__lte=today) | pending)
             .annotate(evaluation_status=Case(
+                When(pending, then=F("pending_outcome")),
                 When(evaluation_due_on__lte=overdue_if_due_by, then=Value("overdue")),
                 default=Value("due"), output_field=CharField()))
             .order_by("evaluation_due_on", "id"))
+
+
+def evaluation_outcomes_todo(user) -> QuerySet[Document]:
+    """The registrar's to-do: evaluations (or clean-up decisions) concluding 修改/废止 not yet acted on."""
+    return (with_pending_outcome(registry_documents_visible_to(user).filter(state=Document.State.PUBLISHED))
+            .filter(evaluation_pending()).order_by("pending_on", "id"))
 
 
 TODO_LIMIT = 50
@@ -36,6 +68,7 @@ def registrar_todo(user) -> dict:
         "filings_due": list(visible.filter(state=Document.State.PUBLISHED, filed_on__isnull=True)
                             .order_by("published_on", "id")[:TODO_LIMIT]),
         "cleanup": list(cleanup_listing(user).defer("current_version__body")[:TODO_LIMIT]),
+        "evaluation_outcomes": list(evaluation_outcomes_todo(user).defer("current_version__body")[:TODO_LIMIT]),
     }
 
 
@@ -69,3 +102,75 @@ def review_request_listing(user, *, state=None) -> QuerySet[ReviewRequest]:
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("state", "due_on", "id")
+
+
+# --- 清理 and the catalogue in force (R20) ------------------------------------------------------
+def cleanup_items(cleanup) -> list[CleanupItem]:
+    return list(cleanup.items.select_related("document").defer("document__current_version")
+                .order_by("document__published_on", "document_id"))
+
+
+def public_cleanup(cleanup_id) -> Cleanup | None:
+    """A campaign's result, once published (anyone); None otherwise."""
+    if not str(cleanup_id).isdigit() or not 0 < int(cleanup_id) < 2**63:
+        return None
+    return Cleanup.objects.select_related("issuer").filter(pk=int(cleanup_id), state=Cleanup.State.PUBLISHED).first()
+
+
+def in_force_on_q(day) -> Q:
+    """现行有效 on ``day`` as a query (the same as ``Document.in_force_on``)."""
+    return (Q(state__in=PUBLIC_STATES, published_on__lte=day, effective_from__lte=day)
+            & (Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+            & (Q(ended_on__isnull=True) | Q(ended_on__gt=day)))
+
+
+def catalogue_in_force(*, as_of, issuer=None) -> QuerySet[Document]:
+    """现行有效规范性文件目录 as of ``as_of`` (not after today): from the publication, effective,
+    expiry and end dates, so a past date reads as it stood then."""
+    qs = (Document.objects.filter(in_force_on_q(as_of), kind=Document.Kind.NORMATIVE)
+          .select_related("issuer").defer("current_version"))
+    if issuer is not None:
+        qs = qs.filter(issuer=issuer)
+    return qs.order_by("issuer__code", "published_on", "id")
+
+
+def catalogue_query(params):
+    """(as_of, issuer) of a catalogue request: as_of a date not after today (400 otherwise),
+    issuer an organisation code or none (404 for an unknown one)."""
+    raw = (params.get("as_of") or "").strip()
+    if raw:
+        try:
+            as_of = dt.date.fromisoformat(raw)
+        except ValueError:
+            raise InvalidInput("as_of 须为日期（YYYY-MM-DD）")
+        problem = date_problem(as_of, "目录日期", earliest=earliest_plausible_date(), latest=local_today(), latest_why="今天")
+        if problem:
+            raise InvalidInput(problem)
+    else:
+        as_of = local_today()
+    code = (params.get("issuer") or "").strip()
+    issuer = None
+    if code:
+        issuer = Organisation.objects.filter(code=code[:50]).first()
+        if issuer is None:
+            raise NotFound(f"制定机关 {code[:50]} 不存在")
+    return as_of, issuer
+
+
+def cleanups_of_office(user) -> list[Cleanup]:
+    """The campaigns of the issuers the registrar's office registers for, newest first."""
+    if user.organisation_id is None:
+        return []
+    issuers = Jurisdiction().issuers_registered_by(user.organisation_id)
+    return list(Cleanup.objects.filter(issuer_id__in=sorted(issuers)).select_related("issuer")
+                .order_by("-created_at", "-id")[:100])
+
+
+def published_cleanups() -> QuerySet[Cleanup]:
+    return Cleanup.objects.filter(state=Cleanup.State.PUBLISHED).select_related("issuer").order_by("-published_on", "-id")
+
+
+def catalogue_issuers() -> list[Organisation]:
+    """The issuers that have published a normative document (the catalogue page's choice)."""
+    ids = Document.objects.filter(kind=Document.Kind.NORMATIVE, state__in=PUBLIC_STATES).values("issuer_id")
+    return list(Organisation.objects.filter(pk__in=ids).order_by("code"))

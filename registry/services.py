@@ -26,9 +26,9 @@ from core.errors import Code, ConcurrentChange, Forbidden, InvalidInput, NotFoun
 from notifications import planning
 from registry import permissions as registry_permissions
 from registry import rules as filing_rules
-from registry.models import Evaluation, Filing, RegistryEntry, ReviewRequest
+from registry.models import Cleanup, CleanupItem, Evaluation, Filing, RegistryEntry, ReviewRequest
 from review import bounds, history, permissions, rules
-from review.models import DecisionCatalogueItem, Document
+from review.models import DecisionCatalogueItem, Document, DocumentLink
 from review.selectors import public_documents
 from review.services import check_rules, proceed
 
@@ -56,6 +56,9 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
     bounds.require_past_date(deliberated_on, "审议日期")
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "register")
+    approval = bounds.approved_on(document)  # R8: deliberated between the approval and today
+    bounds.require_date(deliberated_on, "审议日期", earliest=approval, latest=today(), latest_why="今天",
+                        earliest_why=f"审核通过日期（{approval:%Y-%m-%d}）" if approval else "")
     document.deliberation_meeting = (meeting or "").strip()
     document.deliberated_on = deliberated_on
     with rules.evaluated_once():
@@ -82,8 +85,8 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     if document.effective_from < document.published_on:
         raise InvalidInput("施行日期不能早于公布日期")
     bounds.require_publication_dates(document, document.published_on, document.effective_from)
-    document.expires_on, document.evaluation_due_on = rules.validity_dates(document.effective_from,
-                                                                           document.validity_years)
+    document.expires_on, document.evaluation_due_on = rules.validity_dates(
+        document.effective_from, document.validity_years, document.valid_until)
     recipients = list(Organisation.objects.filter(pk__in=filing_recipients(document.issuer)).order_by("pk"))
 
     def record():
@@ -93,10 +96,34 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
         planning.plan_after_publication(document)
 
     opinion = f"{document.get_publication_channel_display()}，{document.published_on:%Y-%m-%d}公布"
+    if document.published_on > today():
+        opinion += "（定时公布，届时向社会公开）"
     if recipients:
         opinion += "；应报" + "、".join(r.name for r in recipients) + "备案"
     proceed(document, "publish", actor, then=record, opinion=opinion)
+    _apply_links(actor, document)
     return document
+
+
+def _apply_links(actor, document) -> None:
+    """R20, in the publication's transaction: the documents it repeals become ``repealed`` with
+    its number as the decision (taking effect with it); those it amends carry a history row.
+    A linked document that has meanwhile ended is left as it is, and the history says so."""
+    links = list(DocumentLink.objects.filter(source=document).order_by("kind", "target_id")
+                 .values_list("target_id", "kind"))
+    for target_id, kind in links:
+        target = Document.objects.select_for_update(of=("self",)).select_related(
+            "current_version", "approved_version").get(pk=target_id)
+        if kind == DocumentLink.Kind.REPEALS and target.state == Document.State.PUBLISHED:
+            target.closing_reason = f"由{document.number}《{document.title}》废止"
+            target.repeal_decision_ref = document.number[:100]
+            target.ended_on = document.effective_from
+            proceed(target, "repeal", actor, opinion=f"{target.closing_reason}，自{target.ended_on:%Y-%m-%d}起废止",
+                    then=lambda t=target: planning.cancel_open_reminders(t))
+        else:
+            words = "修改" if kind == DocumentLink.Kind.AMENDS else "废止（该文件已不再有效，未变更状态）"
+            history.append(document=target, action="amended_by", from_state=target.state, to_state=target.state,
+                           actor=actor, opinion=f"{document.number}《{document.title}》{words}本文件")
 
 
 def filings_open(document, recipients) -> list[Filing]:
@@ -208,6 +235,7 @@ def document_repeal(*, actor, document_id, reason, decision_ref) -> Document:
     if not reason or not decision_ref:
         raise InvalidInput("请填写废止理由和废止决定文号")
     document.closing_reason, document.repeal_decision_ref = reason, decision_ref
+    document.ended_on = today()
     proceed(document, "repeal", actor, opinion=f"{reason}（{decision_ref}）",
             then=lambda: planning.cancel_open_reminders(document))
     return document
@@ -262,6 +290,7 @@ def expire_due_documents() -> list[int]:
                         .select_related("current_version", "approved_version").get(pk=document_id))
             if document.state != Document.State.PUBLISHED:
                 continue  # another run got there first
+            document.ended_on = document.expires_on + dt.timedelta(days=1)
             proceed(document, "expire", None, opinion=f"有效期至{document.expires_on:%Y-%m-%d}，已届满")
             planning.cancel_open_reminders(document)
             expired.append(document_id)
@@ -526,3 +555,96 @@ def review_request_status(receipt) -> dict:
             "due_on": rows[0].due_on, "document": {"id": document.pk, "number": document.number,
                                                    "title": document.title},
             "replies": replies}
+
+
+# --- 清理 (R20): clean-up campaigns ------------------------------------------------------------
+def _in_force_in_scope(issuer_id, published_before=None):
+    """The issuer's normative documents in force in public view today (not yet effective ones
+    included: they stand until repealed), optionally published before a date."""
+    qs = public_documents().filter(issuer_id=issuer_id, state=Document.State.PUBLISHED,
+                                   kind=Document.Kind.NORMATIVE, ended_on__isnull=True)
+    if published_before is not None:
+        qs = qs.filter(published_on__lt=published_before)
+    return qs.order_by("published_on", "id")
+
+
+@transaction.atomic
+def cleanup_open(*, actor, title, issuer=None, published_before=None) -> Cleanup:
+    """开展清理: a registrar of the issuer's registry office (the issuer defaults to the
+    registrar's own organisation); the items are the documents in force in scope, undecided."""
+    issuer = issuer or actor.organisation
+    if issuer is None:
+        raise InvalidInput("请指明清理的制定机关（issuer）")
+    registry_permissions.check_cleanup_registrar(actor, issuer.pk)
+    title = bounds.require_line((title or "").strip(), "清理名称")
+    if not title:
+        raise InvalidInput("请填写清理名称")
+    if published_before is not None:
+        bounds.require_date(published_before, "公布日期早于", latest=today() + dt.timedelta(days=1),
+                            latest_why="明天")
+    cleanup = Cleanup.objects.create(title=title[:200], issuer=issuer, published_before=published_before,
+                                     created_by=actor)
+    CleanupItem.objects.bulk_create([CleanupItem(cleanup=cleanup, document_id=pk) for pk in
+                                     _in_force_in_scope(issuer.pk, published_before).values_list("pk", flat=True)])
+    return cleanup
+
+
+@transaction.atomic
+def cleanup_decide(*, actor, cleanup_id, document_id, decision, reason) -> CleanupItem:
+    """One item's decision (keep / amend / repeal / declare invalid) with its reason; changeable
+    until the result is published."""
+    if decision not in CleanupItem.Decision.values:
+        raise InvalidInput("清理意见须为：keep（继续有效）、amend（修改）、repeal（废止）或 declare_invalid（宣布失效）")
+    reason = _text(reason, "请填写清理理由")
+    cleanup = registry_permissions.access_cleanup(actor, cleanup_id, lock=True)
+    if cleanup.state != Cleanup.State.OPEN:
+        raise RuleViolation("清理结果已公布，不能再修改清理意见", code=Code.CLEANUP_PUBLISHED)
+    item = cleanup.items.select_related("document").filter(document_id=document_id).first() \
+        if str(document_id).isdigit() else None
+    if item is None:
+        raise NotFound("该文件不在本次清理范围内")
+    item.decision, item.reason, item.decided_by, item.decided_at = decision, reason, actor, now()
+    item.save(update_fields=["decision", "reason", "decided_by", "decided_at"])
+    return item
+
+
+@transaction.atomic
+def cleanup_publish(*, actor, cleanup_id) -> Cleanup:
+    """公布清理结果: refused (409 ``undecided_items``) while any item is undecided; then every
+    decision takes effect in this one transaction (all or nothing): repeal and declare invalid
+    end the document's force today, amend puts it on the registrar's to-do list (an evaluation
+    concluding 修改), keep is recorded. A document that ended meanwhile is left as it is."""
+    cleanup = registry_permissions.access_cleanup(actor, cleanup_id, lock=True)
+    if cleanup.state != Cleanup.State.OPEN:
+        raise RuleViolation("清理结果已公布", code=Code.CLEANUP_PUBLISHED)
+    undecided = cleanup.items.filter(decision="").count()
+    if undecided:
+        raise RuleViolation(f"还有{undecided}件文件未作出清理意见，不能公布清理结果", code=Code.UNDECIDED_ITEMS,
+                            details={"undecided": undecided})
+    day = today()
+    items = list(cleanup.items.order_by("document_id").values_list("document_id", "decision", "reason"))
+    for document_id, decision, reason in items:
+        document = (Document.objects.select_for_update(of=("self",))
+                    .select_related("current_version", "approved_version").get(pk=document_id))
+        label = CleanupItem.Decision(decision).label
+        words = f"清理（{cleanup.title}）：{label}。{reason}"
+        if document.state != Document.State.PUBLISHED:
+            continue
+        if decision in (CleanupItem.Decision.REPEAL, CleanupItem.Decision.DECLARE_INVALID):
+            document.closing_reason = words
+            if decision == CleanupItem.Decision.REPEAL:
+                document.repeal_decision_ref = f"清理结果：{cleanup.title}"[:100]
+            document.ended_on = day
+            proceed(document, "repeal" if decision == CleanupItem.Decision.REPEAL else "declare_invalid", actor,
+                    opinion=words, then=lambda d=document: planning.cancel_open_reminders(d))
+        elif decision == CleanupItem.Decision.AMEND:
+            Evaluation.objects.create(document=document, outcome=Evaluation.Outcome.AMEND, evaluated_on=day,
+                                      notes=words, evaluator=actor)
+            history.append(document=document, action="cleanup_amend", from_state=document.state,
+                           to_state=document.state, actor=actor, opinion=words)
+        else:
+            history.append(document=document, action="cleanup_keep", from_state=document.state,
+                           to_state=document.state, actor=actor, opinion=words)
+    cleanup.state, cleanup.published_on = Cleanup.State.PUBLISHED, day
+    cleanup.save(update_fields=["state", "published_on"])
+    return cleanup

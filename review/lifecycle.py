@@ -64,6 +64,14 @@ OTHER_ACTS = {act.name: act for act in (
     OtherAct("filing_reject_response", "不认可纠正答复"),
     OtherAct("review_request_received", "收到审查建议"),
     OtherAct("review_request_reply", "答复审查建议"),
+    # after publication (R12, R20)
+    OtherAct("write_interpretation", "撰写政策解读", rules.drafter_of,
+             states=(State.DRAFTING, State.PUBLIC_COMMENT, State.LEGALITY_REVIEW, State.REGISTRATION,
+                     State.PUBLISHED)),
+    OtherAct("amended_by", "被新文件修改"),
+    OtherAct("cleanup_decide", "作出清理意见", rules.registrar_of, states=(State.PUBLISHED,)),
+    OtherAct("cleanup_keep", "清理结果：继续有效"),
+    OtherAct("cleanup_amend", "清理结果：列入修改"),
 )}
 
 

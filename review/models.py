@@ -120,6 +120,12 @@ class Document(ConcurrentTransitionMixin, models.Model):
     # endings
     closing_reason = models.TextField("撤回/废止理由", blank=True)
     repeal_decision_ref = models.CharField("废止决定文号", max_length=100, blank=True)
+    # (v2) after publication (R12, R20). Nullable, no defaults (SQLite adds them without
+    # rebuilding the table, so migration 0002/0014's triggers stay).
+    valid_until = models.DateField("有效期截止日期（代替有效期年数）", null=True, blank=True)
+    # the first day it is no longer in force when repealed or declared invalid (a repeal by a
+    # new document takes effect with it); the catalogue as of a date reads it
+    ended_on = models.DateField("废止/失效生效日期", null=True, blank=True)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                    related_name="+", verbose_name="创建人")
@@ -191,6 +197,23 @@ class Document(ConcurrentTransitionMixin, models.Model):
         return {"counterparty": self.contract_counterparty, "amount_yuan": self.contract_amount_yuan,
                 "contract_type": self.contract_type, "term_months": self.contract_term_months,
                 "signed_on": self.contract_signed_on}
+
+    def in_force_on(self, day) -> bool:
+        """现行有效 on ``day`` (R10, R12, R20): published and public by then, effective, not past
+        its validity, not repealed or declared invalid by then."""
+        return (self.state in PUBLIC_STATES and self.published_on is not None and self.published_on <= day
+                and self.effective_from is not None and self.effective_from <= day
+                and (self.expires_on is None or day <= self.expires_on)
+                and (self.ended_on is None or day < self.ended_on))
+
+    @property
+    def in_force(self) -> bool:
+        return self.in_force_on(rules.today())
+
+    @property
+    def not_yet_effective(self) -> bool:
+        """尚未施行 (R10): published, with an effective date still ahead."""
+        return bool(self.state == State.PUBLISHED and self.effective_from and self.effective_from > rules.today())
 
     # --- transitions (DESIGN §2). Bodies stay small: services do the side effects. -----------
     @transition(field=state, source=State.DRAFTING, target=State.PUBLIC_COMMENT,
@@ -266,6 +289,11 @@ class Document(ConcurrentTransitionMixin, models.Model):
                 permission=rules.registrar_of, custom=dict(label="废止", form="RepealForm", danger=True))
     def repeal(self):
         """废止."""
+
+    @transition(field=state, source=State.PUBLISHED, target=State.EXPIRED,
+                permission=rules.registrar_of, custom=dict(label="宣布失效"))
+    def declare_invalid(self):
+        """宣布失效 (R20): a clean-up campaign's decision, applied on the result's publication."""
 
     @transition(field=state, source=State.REVIEWED, target=RETURN_VALUE(State.DECIDED, State.REJECTED),
                 permission=rules.registrar_of,
@@ -609,3 +637,36 @@ class DecisionCatalogueItem(models.Model):
     class Meta:
         ordering = ["-year", "id"]
         verbose_name = verbose_name_plural = "重大行政决策事项目录"
+
+
+class DocumentLink(models.Model):
+    """R20: a draft names the published documents of its issuer it repeals (废止) or amends (修改);
+    on its publication those it repeals become ``repealed`` with its number as the decision."""
+
+    class Kind(models.TextChoices):
+        REPEALS = "repeals", "废止"
+        AMENDS = "amends", "修改"
+
+    source = models.ForeignKey(Document, verbose_name="新文件", on_delete=models.CASCADE, related_name="links_out")
+    target = models.ForeignKey(Document, verbose_name="被废止或修改的文件", on_delete=models.PROTECT,
+                               related_name="links_in")
+    kind = models.CharField("关系", max_length=10, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["source", "kind", "target"]
+        verbose_name = verbose_name_plural = "废止、修改关系"
+        constraints = [models.UniqueConstraint(fields=["source", "target"], name="one_link_per_pair")]
+
+
+class Interpretation(models.Model):
+    """政策解读 (R20): written by the drafting department, public with the document."""
+
+    document = models.OneToOneField(Document, on_delete=models.CASCADE, related_name="interpretation_record")
+    title = models.CharField("解读标题", max_length=200)
+    body = models.TextField("解读内容")
+    interpreter = models.CharField("解读人（单位）", max_length=200)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "政策解读"

@@ -329,21 +329,31 @@ def publication_recorded(document):
 
 
 # --- R12: validity (有效期) ------------------------------------------------------------------
-def validity_violation(validity_years, provisional) -> Violation | None:
-    """R12's maxima (5 years; 2 for 暂行/试行)."""
-    if validity_years is None:
-        return None
+def validity_violation(validity_years, provisional, valid_until=None, starts_on=None) -> Violation | None:
+    """R12's maxima (5 years; 2 for 暂行/试行), by years or by an end date (``valid_until``, the
+    last day of validity, counted from ``starts_on``: the effective date, or today for a draft)."""
     limit = (settings.RULE_R12_MAX_VALIDITY_YEARS_PROVISIONAL if provisional
              else settings.RULE_R12_MAX_VALIDITY_YEARS)
-    if validity_years < 1 or validity_years > limit:
-        kind = "暂行、试行的规范性文件" if provisional else "规范性文件"
+    kind = "暂行、试行的规范性文件" if provisional else "规范性文件"
+    if validity_years is not None and valid_until is not None:
+        return Violation("validity_ambiguous", "有效期年数（validity_years）与有效期截止日期（valid_until）只能填写一项")
+    if validity_years is not None and (validity_years < 1 or validity_years > limit):
         return Violation("validity_too_long", f"{kind}有效期不得超过{limit}年")
+    if valid_until is not None and starts_on is not None:
+        if valid_until < starts_on:
+            return Violation("validity_before_effective",
+                             f"有效期截止日期（{valid_until:%Y-%m-%d}）不能早于{starts_on:%Y-%m-%d}")
+        if valid_until >= working_days.add_years(starts_on, limit):
+            return Violation("validity_too_long", f"{kind}有效期不得超过{limit}年"
+                             f"（自{starts_on:%Y-%m-%d}起，截止日期最晚为"
+                             f"{working_days.add_years(starts_on, limit) - dt.timedelta(days=1):%Y-%m-%d}）")
     return None
 
 
 @rule("R12")
 def validity_within_limit(document):
-    return validity_violation(document.validity_years, document.provisional)
+    return validity_violation(document.validity_years, document.provisional, document.valid_until,
+                              document.effective_from or today())
 
 
 @rule("R11")
@@ -361,13 +371,15 @@ def validity_ended(document):
 
 
 # --- R12: the dates that follow from publication ---------------------------------------------
-def validity_dates(effective_from, validity_years) -> tuple:
+def validity_dates(effective_from, validity_years, valid_until=None) -> tuple:
     """(expires_on, evaluation_due_on): the last day of validity (5 years from 2026-04-01 run to
-    2031-03-31 inclusive) and the evaluation RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY before it;
-    without a validity period, no expiry and an evaluation every RULE_R12_EVALUATE_EVERY_YEARS."""
-    if validity_years:
-        expires_on = working_days.add_years(effective_from, validity_years) - dt.timedelta(days=1)
-        return expires_on, working_days.add_months(expires_on, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)
+    2031-03-31 inclusive; or ``valid_until`` itself) and the evaluation
+    RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY before it (not before the effective date); without a
+    validity period, no expiry and an evaluation every RULE_R12_EVALUATE_EVERY_YEARS."""
+    if validity_years or valid_until:
+        expires_on = valid_until or working_days.add_years(effective_from, validity_years) - dt.timedelta(days=1)
+        evaluation = working_days.add_months(expires_on, -settings.RULE_R12_EVALUATE_MONTHS_BEFORE_EXPIRY)
+        return expires_on, max(evaluation, effective_from)
     return None, working_days.add_years(effective_from, settings.RULE_R12_EVALUATE_EVERY_YEARS)
 
 

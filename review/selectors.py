@@ -8,14 +8,56 @@ from accounts.models import REVIEW_ROLES, Role, User
 from core.clock import today
 from core.errors import NotFound
 from review.comments import adoption_summary, group_comments
-from review.models import (PUBLIC_STATES, AdviserInvitation, DecisionCatalogueItem, Document, History, Opinion, ProcedureStep,
+from review.models import (PUBLIC_STATES, AdviserInvitation, DecisionCatalogueItem, Document, DocumentLink, History,
+                           Interpretation, Opinion, ProcedureStep,
                            PublicComment, ReviewFinding, ReviewRound, State, Version)
 from review.permissions import base_documents as _base
 from review.permissions import documents_visible_to
 
 
 def public_documents() -> QuerySet[Document]:
-    return _base().filter(state__in=PUBLIC_STATES).order_by("-published_on", "-id")
+    """What the public reads (R10): published (or since ended) and public by today: a future
+    publication date keeps a document out of view until that day, with nobody acting."""
+    return _base().filter(state__in=PUBLIC_STATES, published_on__lte=today()).order_by("-published_on", "-id")
+
+
+def publicly_visible_q(prefix="") -> Q:
+    return Q(**{f"{prefix}state__in": PUBLIC_STATES, f"{prefix}published_on__lte": today()})
+
+
+def after_publication(document_ids) -> dict[int, dict]:
+    """{id: {repeals, amends, repealed_by, amended_by, interpretation}} in two queries (R20).
+    Links to a document are shown once the linking document is public; an interpretation is
+    read with its document (the caller decides who reads that)."""
+    ids = list(document_ids)
+    out = {i: {"repeals": [], "amends": [], "repealed_by": None, "amended_by": [], "interpretation": None}
+           for i in ids}
+    public_sources = set()
+    rows = list(DocumentLink.objects.filter(Q(source_id__in=ids) | Q(target_id__in=ids))
+                .order_by("source_id", "target_id")
+                .values_list("source_id", "target_id", "kind", "source__state", "source__published_on"))
+    day = today()
+    for source, target, kind, state, published_on in rows:
+        if source in out:
+            out[source][kind].append(target)
+        if target in out and state in PUBLIC_STATES and published_on and published_on <= day:
+            public_sources.add(source)
+            if kind == DocumentLink.Kind.REPEALS:
+                out[target]["repealed_by"] = source
+            else:
+                out[target]["amended_by"].append(source)
+    for row in Interpretation.objects.filter(document_id__in=ids).values(
+            "document_id", "title", "body", "interpreter", "updated_at"):
+        out[row["document_id"]]["interpretation"] = {
+            "title": row["title"], "body": row["body"], "interpreter": row["interpreter"],
+            "updated_on": timezone.localdate(row["updated_at"]).isoformat()}
+    return out
+
+
+def after_publication_of(document) -> dict:
+    if not hasattr(document, "after_publication"):
+        document.after_publication = after_publication([document.pk])[document.pk]
+    return document.after_publication
 
 
 def document_open_for_comment(document_id) -> Document:
@@ -207,7 +249,7 @@ class DocumentRow:
               "published_on", "effective_from", "expires_on", "filed_with", "filed_on", "filing_reference",
               "evaluation_due_on", "closing_reason", "repeal_decision_ref", "created_at", "updated_at",
               "contract_counterparty", "contract_amount_yuan", "contract_type", "contract_term_months",
-              "contract_signed_on", "decision_meeting", "decided_on")
+              "contract_signed_on", "decision_meeting", "decided_on", "valid_until", "ended_on")
     RELATED = ("issuer__code", "drafting_org__code", "current_version__body", "current_version__number",
                "current_version__precheck")
 
@@ -215,12 +257,17 @@ class DocumentRow:
     contract = property(Document.contract.fget)
     filing_due_on = property(Document.filing_due_on.fget)
     filed_on_time = property(Document.filed_on_time.fget)
+    in_force_on = Document.in_force_on
+    in_force = property(Document.in_force.fget)
+    not_yet_effective = property(Document.not_yet_effective.fget)
 
-    def __init__(self, values: dict, opinions: dict | None = None):
+    def __init__(self, values: dict, opinions: dict | None = None, after: dict | None = None):
         for name in self.FIELDS:
             setattr(self, name, values[name])
         self.desk = (values["handler_name"], values["review_paused_on"], (opinions or {}).get(values["id"], []))
         self.catalogue_item_ref = values["catalogue_item_ref"]
+        if after is not None:
+            self.after_publication = after[values["id"]]
         self.issuer, self.drafting_org = _Code(values["issuer__code"]), _Code(values["drafting_org__code"])
         self.current_version = (_Text(values["current_version__body"], values["current_version__number"],
                                       values["current_version__precheck"])
@@ -260,7 +307,8 @@ def document_rows(rows) -> list[DocumentRow]:
     """A page of ``as_rows`` as DocumentRows, with their issued opinions (one query)."""
     rows = list(rows)
     opinions = issued_opinions(row["id"] for row in rows)
-    return [DocumentRow(row, opinions) for row in rows]
+    after = after_publication(row["id"] for row in rows)
+    return [DocumentRow(row, opinions, after) for row in rows]
 
 
 # --- the review desk's pages (issue 12): appended for web/, reads only -------------------------

@@ -24,7 +24,7 @@ from core.calendar import Calendar
 from notifications import planning
 from review import bounds, history, lifecycle, permissions, rules, selectors
 from review.comments import adoption_summary, file_comment, group_comments
-from review.models import (AdviserInvitation, Document, Opinion, ProcedureStep, PublicComment, ReviewFinding,
+from review.models import (AdviserInvitation, Document, DocumentLink, Interpretation, Opinion, ProcedureStep, PublicComment, ReviewFinding,
                            ReviewRound, State, Version, content_hash)
 from review.precheck import run_precheck
 
@@ -93,8 +93,11 @@ def _clean_body(body) -> str:
     return body
 
 
-def _check_validity(validity_years, provisional):
-    violation = rules.validity_violation(validity_years, provisional)
+def _check_validity(validity_years, provisional, valid_until=None):
+    """R12 at drafting time: an end date is counted from today (the earliest it can take effect)."""
+    if valid_until is not None:
+        bounds.require_date(valid_until, "有效期截止日期")
+    violation = rules.validity_violation(validity_years, provisional, valid_until, today())
     if violation:
         raise InvalidInput(violation.message, code=violation.code)
 
@@ -129,24 +132,49 @@ def _contract_fields(kind, contract) -> dict:
 @transaction.atomic
 def document_create(*, actor, title, body, issuer: Organisation, kind=Document.Kind.NORMATIVE,
                     affects_rights=True, business_related=False, validity_years=None,
-                    provisional=False, contract=None) -> Document:
+                    provisional=False, contract=None, valid_until=None, repeals=None, amends=None) -> Document:
     permissions.check_create(actor, issuer)
-    _check_validity(validity_years, provisional)
+    _check_validity(validity_years, provisional, valid_until)
     document = Document.objects.create(
         kind=kind, title=_clean_title(title), issuer=issuer, drafting_org_id=actor.organisation_id,
         affects_rights=affects_rights, business_related=business_related,
-        validity_years=validity_years, provisional=provisional, created_by=actor,
+        validity_years=validity_years, provisional=provisional, created_by=actor, valid_until=valid_until,
         **_contract_fields(kind, contract),
     )
     document.current_version = _new_version(document, _clean_body(body), actor)
     document.save(update_fields=["current_version"])
+    if repeals or amends:
+        _set_links(document, repeals or [], amends or [])
     history.append(document=document, action="create", from_state="", to_state=document.state,
                    actor=actor, version=document.current_version)
     return document
 
 
 EDITABLE_FIELDS = {"title", "body", "kind", "issuer", "affects_rights", "business_related",
-                   "validity_years", "provisional", "contract"}
+                   "validity_years", "provisional", "contract", "valid_until", "repeals", "amends"}
+
+
+def _set_links(document, repeals, amends) -> None:
+    """R20: the documents a draft repeals and amends: published normative documents of its own
+    issuer, other than itself, each named once (anything else is refused with a 400)."""
+    repeals, amends = [int(i) for i in repeals], [int(i) for i in amends]
+    wanted = repeals + amends
+    if len(set(wanted)) != len(wanted):
+        raise InvalidInput("同一文件不能重复列入废止或修改的文件（repeals、amends）")
+    if document.pk in wanted:
+        raise InvalidInput("文件不能废止或修改其自身")
+    found = set(Document.objects.filter(pk__in=wanted, state=State.PUBLISHED, kind=Document.Kind.NORMATIVE,
+                                        issuer_id=document.issuer_id).values_list("pk", flat=True))
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise InvalidInput("废止或修改的文件须为同一制定机关已公布、现行有效的规范性文件；不符合的文件ID："
+                           + "、".join(missing))
+    if document.kind != Document.Kind.NORMATIVE and wanted:
+        raise InvalidInput("只有规范性文件可以废止或修改其他规范性文件")
+    DocumentLink.objects.filter(source=document).delete()
+    DocumentLink.objects.bulk_create(
+        [DocumentLink(source=document, target_id=i, kind=DocumentLink.Kind.REPEALS) for i in repeals]
+        + [DocumentLink(source=document, target_id=i, kind=DocumentLink.Kind.AMENDS) for i in amends])
 
 
 @transaction.atomic
@@ -166,8 +194,10 @@ def document_update(*, actor, document_id, **changes) -> Document:
     if "title" in changes:
         changes["title"] = _clean_title(changes["title"])
     _check_validity(changes.get("validity_years", document.validity_years),
-                    changes.get("provisional", document.provisional))
+                    changes.get("provisional", document.provisional),
+                    changes.get("valid_until", document.valid_until))
     body = changes.pop("body", None)
+    links = {kind: changes.pop(kind) for kind in ("repeals", "amends") if kind in changes}
     if "contract" in changes or "kind" in changes:
         kind = changes.get("kind", document.kind)
         contract = changes.pop("contract", None) if "contract" in changes else document.contract
@@ -181,11 +211,38 @@ def document_update(*, actor, document_id, **changes) -> Document:
     if body is not None and content_hash(_clean_body(body)) != document.current_version.sha256:
         new_version = document.current_version = _new_version(document, body, actor)
     document.save()
-    if new_version or changes:
+    if links or "issuer" in changes:
+        current = {kind: [t for t, k in document.links_out.values_list("target_id", "kind") if k == kind]
+                   for kind in ("repeals", "amends")}
+        _set_links(document, links.get("repeals", current["repeals"]), links.get("amends", current["amends"]))
+    if new_version or changes or links:
         history.append(document=document, action="edit", from_state=document.state,
                        to_state=document.state, actor=actor, version=document.current_version,
                        opinion="修改正文" if new_version else "修改文件信息")
     return document
+
+
+@transaction.atomic
+def interpretation_write(*, actor, document_id, title, body, interpreter) -> tuple[Interpretation, bool]:
+    """政策解读 (R20) by the drafting department: written or rewritten until the document ends;
+    public with the document. Returns (the interpretation, whether it is new)."""
+    document = permissions.access_document(actor, document_id, lock=True)
+    permissions.check_act(actor, document, "write_interpretation")
+    title = bounds.require_line(_clean_title(title), "解读标题")
+    body = bounds.normalise_text(body or "").strip()
+    interpreter = (interpreter or "").strip()
+    if not body:
+        raise InvalidInput("请填写解读内容")
+    if not interpreter:
+        raise InvalidInput("请填写解读人（单位）")
+    bounds.require_line(interpreter, "解读人（单位）")
+    record, created = Interpretation.objects.update_or_create(
+        document=document, defaults=dict(title=title, body=body[:settings.MAX_BODY_CHARS],
+                                         interpreter=interpreter[:200], written_by=actor))
+    history.append(document=document, action="write_interpretation", from_state=document.state,
+                   to_state=document.state, actor=actor,
+                   opinion=("撰写" if created else "修改") + f"政策解读：{title}（{interpreter[:200]}）")
+    return record, created
 
 
 @transaction.atomic

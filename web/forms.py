@@ -220,3 +220,28 @@ class PublicCommentForm(forms.Form):
     # Anti-spam: a field people never see and robots fill in.
     website = forms.CharField(required=False, widget=forms.TextInput(attrs={
         "autocomplete": "off", "tabindex": "-1", "class": "hp"}))
+
+
+# --- after publication (R20): clean-up campaigns and the policy interpretation ------------------
+class CleanupOpenForm(forms.Form):
+    title = LineFormField(label=_("Campaign title"), max_length=200, name_zh="清理名称")
+    issuer = forms.ModelChoiceField(label=_("Issuing authority"), queryset=Organisation.objects.none(),
+                                    to_field_name="code")
+    published_before = forms.DateField(label=_("Only documents published before"), required=False, widget=DATE)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        served = Jurisdiction().issuers_registered_by(user.organisation_id) if user and user.organisation_id else set()
+        self.fields["issuer"].queryset = Organisation.objects.filter(pk__in=sorted(served)).order_by("code")
+
+
+class CleanupDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Clean-up decision"), choices=[
+        ("keep", "继续有效"), ("amend", "修改"), ("repeal", "废止"), ("declare_invalid", "宣布失效")])
+    reason = TextFormField(label=_("Reason"), widget=TEXT)
+
+
+class InterpretationForm(forms.Form):
+    title = LineFormField(label=_("Interpretation title"), max_length=200, name_zh="解读标题")
+    interpreter = LineFormField(label=_("Interpreter"), max_length=200, name_zh="解读人（单位）")
+    body = TextFormField(label=_("Interpretation"), widget=forms.Textarea(attrs={"rows": 12}))

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from core.inputs import normalise_text
+from registry import selectors as registry_selectors
 from review import selectors, services
 from review.api.views import public_comment_throttles
 from core.errors import DomainError
@@ -58,3 +59,29 @@ def consultation(request, pk):
             return redirect("web:consultation", pk)
     return render(request, "web/public/consultation.html", {"document": document, "form": form, "today": today()},
                   status=400 if request.method == "POST" else 200)
+
+
+# --- after publication (R20): the catalogue in force and clean-up results ------------------------
+def catalogue(request):
+    """现行有效规范性文件目录 as of a date (default today), for an issuer or all."""
+    try:
+        as_of, issuer = registry_selectors.catalogue_query(request.GET)
+    except DomainError as error:
+        return render(request, "web/public/catalogue.html", {"error": error.message, "documents": [],
+                                                             "issuers": _issuers()}, status=error.status)
+    documents = list(registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer))
+    return render(request, "web/public/catalogue.html", {
+        "documents": documents, "as_of": as_of, "issuer": issuer, "issuers": _issuers(),
+        "campaigns": registry_selectors.published_cleanups()[:20]})
+
+
+def _issuers():
+    return registry_selectors.catalogue_issuers()
+
+
+def cleanup_result(request, pk):
+    campaign = registry_selectors.public_cleanup(pk)
+    if campaign is None:
+        raise Http404
+    return render(request, "web/public/cleanup.html",
+                  {"campaign": campaign, "items": registry_selectors.cleanup_items(campaign)})

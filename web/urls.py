@@ -25,4 +25,10 @@ urlpatterns = [
     path("public/consultations/<int:pk>/", public_views.consultation, name="consultation"),
     path("documents/<int:pk>/versions/upload/", views.version_upload, name="version-upload"),
     path("opinions/<int:pk>/", views.opinion_letter, name="opinion"),
+    # after publication (R20)
+    path("cleanups/", views.cleanup_desk, name="cleanup-desk"),
+    path("cleanups/<int:pk>/", views.cleanup, name="cleanup"),
+    path("documents/<int:pk>/interpretation/", views.interpretation, name="interpretation"),
+    path("public/catalogue/", public_views.catalogue, name="public-catalogue"),
+    path("public/cleanups/<int:pk>/", public_views.cleanup_result, name="public-cleanup"),
 ]

@@ -27,6 +27,7 @@ from core.clock import today
 from core.errors import DomainError
 from core.inputs import parse_int
 from notifications.models import InboxMessage
+from registry import permissions as registry_permissions
 from registry import reports
 from registry import selectors as registry_selectors
 from registry import services as registry_services
@@ -435,3 +436,84 @@ def _version_upload(request, pk):
         return _refused(request, pk, error)
     messages.success(request, f"已上传并生成第{version.number}版；请核对提取的正文和预检结果。")
     return redirect("web:document", pk)
+
+
+# --- after publication (R20): the registrar's clean-up desk and the policy interpretation --------
+def _registrar_only(user):
+    if user.role != Role.REGISTRAR:
+        raise PermissionDenied(_("Only registrars run clean-up campaigns."))
+
+
+@login_required
+def cleanup_desk(request):
+    """清理: the campaigns of the registrar's office, and a form to open one."""
+    _registrar_only(request.user)
+    form = forms.CleanupOpenForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cleanup = registry_services.cleanup_open(actor=request.user, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Clean-up campaign opened."))
+            return redirect("web:cleanup", cleanup.pk)
+    return render(request, "web/cleanup_desk.html",
+                  {"form": form, "campaigns": registry_selectors.cleanups_of_office(request.user),
+                   "todo": registry_selectors.evaluation_outcomes_todo(request.user)[:50]},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def cleanup(request, pk):
+    """One campaign: decide each item (POST ``document``), publish the result (POST ``publish``)."""
+    try:
+        campaign = registry_permissions.access_cleanup(request.user, pk)
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message)
+        raise Http404
+    if request.method == "POST":
+        try:
+            if "publish" in request.POST:
+                registry_services.cleanup_publish(actor=request.user, cleanup_id=pk)
+                messages.success(request, _("The clean-up result is published and has taken effect."))
+            else:
+                form = forms.CleanupDecisionForm(request.POST)
+                if not form.is_valid():
+                    messages.error(request, _("Please choose a decision and give a reason."))
+                    return redirect("web:cleanup", pk)
+                registry_services.cleanup_decide(actor=request.user, cleanup_id=pk,
+                                                 document_id=request.POST.get("document", ""), **form.cleaned_data)
+                messages.success(request, _("Decision recorded."))
+        except DomainError as error:
+            messages.error(request, error.message)
+        return redirect("web:cleanup", pk)
+    items = registry_selectors.cleanup_items(campaign)
+    return render(request, "web/cleanup.html", {"campaign": campaign, "items": items,
+                                                "undecided": sum(1 for i in items if not i.decision),
+                                                "form": forms.CleanupDecisionForm()})
+
+
+@login_required
+def interpretation(request, pk):
+    """政策解读 (R20): the drafting department writes it; it is public with the document."""
+    doc = _document_or_404(request.user, pk)
+    try:
+        permissions.check_act(request.user, doc, "write_interpretation")
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message)
+        messages.error(request, error.message)
+        return redirect("web:document", pk)
+    current = selectors.after_publication_of(doc)["interpretation"] or {}
+    form = forms.InterpretationForm(request.POST or None, initial=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.interpretation_write(actor=request.user, document_id=pk, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Interpretation saved."))
+            return redirect("web:document", pk)
+    return render(request, "web/interpretation_form.html", {"form": form, "document": doc},
+                  status=400 if request.method == "POST" else 200)

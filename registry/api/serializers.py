@@ -2,8 +2,12 @@ from rest_framework import serializers
 
 from accounts.models import Organisation
 from core.inputs import LineField, TextField, date_problem, earliest_plausible_date, latest_plausible_date
-from registry.models import Evaluation, RegistryEntry
-from review.api.serializers import TEXT_MAX
+from drf_spectacular.utils import extend_schema_field
+
+from registry import selectors as registry_selectors
+from registry.models import CleanupItem, Evaluation, RegistryEntry
+from review import selectors
+from review.api.serializers import TEXT_MAX, InterpretationSerializer
 from review.models import Document
 from core.clock import today
 
@@ -84,19 +88,111 @@ class RegistryEntrySerializer(serializers.ModelSerializer):
                   "allocated_at"]
 
 
+class _AfterPublicationList(serializers.ListSerializer):
+    """A page of documents reads its links and interpretations in two queries, not two a row."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        after = selectors.after_publication(d.pk for d in items)
+        for document in items:
+            document.after_publication = after[document.pk]
+        return super().to_representation(items)
+
+
 class PublicDocumentSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_version.body", default="")
     issuer = serializers.CharField(source="issuer.code")
     issuer_name = serializers.CharField(source="issuer.name")
     validity_status = serializers.SerializerMethodField()
+    in_force = serializers.BooleanField(read_only=True, help_text="现行有效 today")
+    not_yet_effective = serializers.BooleanField(read_only=True, help_text="尚未施行")
+    repeals = serializers.SerializerMethodField()
+    amends = serializers.SerializerMethodField()
+    repealed_by = serializers.SerializerMethodField()
+    amended_by = serializers.SerializerMethodField()
+    interpretation = serializers.SerializerMethodField()
 
     class Meta:
         model = Document
         fields = ["id", "number", "title", "body", "issuer", "issuer_name", "state", "published_on",
-                  "effective_from", "expires_on", "publication_channel", "validity_status"]
+                  "effective_from", "expires_on", "valid_until", "publication_channel", "validity_status",
+                  "in_force", "not_yet_effective", "repeals", "amends", "repealed_by", "amended_by",
+                  "interpretation"]
+        list_serializer_class = _AfterPublicationList
 
     def get_validity_status(self, document) -> str:
+        if document.state == "published" and document.not_yet_effective:
+            return "not_yet_effective"
         return {"published": "valid", "repealed": "repealed", "expired": "expired"}.get(document.state, "")
+
+    def get_repeals(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["repeals"]
+
+    def get_amends(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["amends"]
+
+    def get_repealed_by(self, document) -> int | None:
+        return selectors.after_publication_of(document)["repealed_by"]
+
+    def get_amended_by(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["amended_by"]
+
+    @extend_schema_field(InterpretationSerializer(allow_null=True))
+    def get_interpretation(self, document) -> dict | None:
+        return selectors.after_publication_of(document)["interpretation"]
+
+
+class CleanupItemSerializer(serializers.Serializer):
+    document = serializers.IntegerField(source="document_id")
+    number = serializers.CharField(source="document.number")
+    title = serializers.CharField(source="document.title")
+    published_on = serializers.DateField(source="document.published_on")
+    decision = serializers.CharField()
+    decision_display = serializers.CharField(source="get_decision_display")
+    reason = serializers.CharField()
+
+
+class CampaignSerializer(serializers.Serializer):
+    """清理 (R20): the campaign and its items."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    issuer = serializers.CharField(source="issuer.code")
+    issuer_name = serializers.CharField(source="issuer.name")
+    published_before = serializers.DateField(allow_null=True)
+    state = serializers.CharField()
+    published_on = serializers.DateField(allow_null=True)
+    items = serializers.SerializerMethodField()
+
+    @extend_schema_field(CleanupItemSerializer(many=True))
+    def get_items(self, cleanup) -> list[dict]:
+        return CleanupItemSerializer(registry_selectors.cleanup_items(cleanup), many=True).data
+
+
+class CleanupInput(serializers.Serializer):
+    title = LineField(max_length=200, name_zh="清理名称")
+    issuer = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(), required=False,
+                                          allow_null=True, error_messages={"does_not_exist": "机构代码 {value} 不存在"})
+    published_before = serializers.DateField(required=False, allow_null=True,
+                                             validators=[bounded_date("公布日期早于", future=True)])
+
+
+class CleanupDecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=CleanupItem.Decision.choices)
+    reason = TextField(max_length=TEXT_MAX)
+
+
+class CatalogueRowSerializer(serializers.Serializer):
+    """现行有效规范性文件目录: one row."""
+
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    title = serializers.CharField()
+    issuer = serializers.CharField(source="issuer.code")
+    issuer_name = serializers.CharField(source="issuer.name")
+    published_on = serializers.DateField()
+    effective_from = serializers.DateField()
+    expires_on = serializers.DateField(allow_null=True)
 
 
 class AuditEventSerializer(serializers.Serializer):

@@ -31,6 +31,12 @@ urlpatterns = [
     path("public/review-requests/", filing_views.public_review_request_create, name="public-review-request-create"),
     path("public/review-requests/<str:receipt>/", filing_views.public_review_request_status,
          name="public-review-request-status"),
+    # after publication (R20)
+    path("cleanups/", views.cleanup_create, name="cleanup-create"),
+    path("cleanups/<int:id>/items/<int:document_id>/", views.cleanup_decide, name="cleanup-decide"),
+    path("cleanups/<int:id>/publish/", views.cleanup_publish, name="cleanup-publish"),
+    path("public/cleanups/<int:id>/", views.PublicCleanup.as_view(), name="public-cleanup"),
+    path("public/catalogue/", views.PublicCatalogue.as_view(), name="public-catalogue"),
     path("public/feed.atom", PublishedDocumentsFeed(), name="public-feed"),
     path("public/documents/", views.PublicDocumentList.as_view(), name="public-document-list"),
     path("public/documents/<int:pk>/comment-report/", views.public_comment_report, name="public-comment-report"),

@@ -1,8 +1,15 @@
 """The registry's API: register, publish, file, repeal (on /api/documents/{id}/…), the number
 registry listing, and the key-less public read API."""
 import django_filters
-from drf_spectacular.utils import extend_schema
-from rest_framework import generics, permissions
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, permissions, renderers
+from rest_framework.views import APIView
+
+from core.errors import InvalidInput
+from core.errors import NotFound as DomainNotFound
+from registry import exports
+from review.api.file_views import DOCX_CONTENT_TYPE, DocxRenderer, JsonErrors, attachment
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
@@ -16,6 +23,15 @@ from review.api.serializers import DocumentSerializer
 from review.api.serializers import CommentReportSerializer
 from review.api.views import act
 from review.models import Document
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class XlsxRenderer(renderers.BaseRenderer):
+    media_type, format, charset, render_style = XLSX_CONTENT_TYPE, "xlsx", None, "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else b""
 
 
 def _transition_view(name, input_serializer, service):
@@ -146,3 +162,84 @@ def public_comment_report(request, pk):
     if document is None:
         raise NotFound()
     return Response(selectors.comment_report(document))
+
+
+# --- 清理 and the catalogue in force (R20) ------------------------------------------------------
+@extend_schema(request=s.CleanupInput, responses={201: s.CampaignSerializer}, operation_id="cleanups_create")
+@api_view(["POST"])
+def cleanup_create(request):
+    """开展清理: the items are the issuer's documents in force in scope, undecided."""
+    data = s.CleanupInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    cleanup = services.cleanup_open(actor=request.user, **data.validated_data)
+    return Response(s.CampaignSerializer(cleanup).data, status=201)
+
+
+@extend_schema(request=s.CleanupDecisionInput, responses=s.CleanupItemSerializer, operation_id="cleanups_decide")
+@api_view(["POST"])
+def cleanup_decide(request, id, document_id):  # noqa: A002
+    data = s.CleanupDecisionInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    item = services.cleanup_decide(actor=request.user, cleanup_id=id, document_id=document_id,
+                                   **data.validated_data)
+    return Response(s.CleanupItemSerializer(item).data)
+
+
+@extend_schema(request=None, responses=s.CampaignSerializer, operation_id="cleanups_publish")
+@api_view(["POST"])
+def cleanup_publish(request, id):  # noqa: A002
+    """公布清理结果: 409 ``undecided_items`` until every item is decided; then all take effect at once."""
+    cleanup = services.cleanup_publish(actor=request.user, cleanup_id=id)
+    return Response(s.CampaignSerializer(cleanup).data)
+
+
+def _format(request) -> str:
+    value = request.query_params.get("format", "") or ""
+    if value not in ("", "json", "xlsx", "docx"):
+        raise InvalidInput("format 须为 json、xlsx 或 docx")
+    return value
+
+
+class PublicCleanup(JsonErrors, APIView):
+    """清理结果 (R20), once published: JSON, or ?format=xlsx / ?format=docx."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    renderer_classes = [renderers.JSONRenderer, XlsxRenderer, DocxRenderer]
+
+    @extend_schema(operation_id="public_cleanup", responses=s.CampaignSerializer,
+                   parameters=[OpenApiParameter("format", str, enum=["json", "xlsx", "docx"])])
+    def get(self, request, id):  # noqa: A002
+        fmt = _format(request)
+        cleanup = registry_selectors.public_cleanup(id)
+        if cleanup is None:
+            raise DomainNotFound("清理结果不存在或尚未公布")
+        if fmt in ("xlsx", "docx"):
+            items = registry_selectors.cleanup_items(cleanup)
+            content = exports.cleanup_xlsx(cleanup, items) if fmt == "xlsx" else exports.cleanup_docx(cleanup, items)
+            return attachment(content, f"{cleanup.title}清理结果.{fmt}",
+                              XLSX_CONTENT_TYPE if fmt == "xlsx" else DOCX_CONTENT_TYPE, public=True)
+        return Response(s.CampaignSerializer(cleanup).data)
+
+
+class PublicCatalogue(JsonErrors, APIView):
+    """现行有效规范性文件目录 as of a date (default today), for an issuer or all; ?format=xlsx."""
+
+    permission_classes = [permissions.AllowAny]
+    authentication_classes = []
+    renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
+
+    @extend_schema(operation_id="public_catalogue", responses=s.CatalogueRowSerializer(many=True),
+                   parameters=[OpenApiParameter("issuer", str), OpenApiParameter("as_of", OpenApiTypes.DATE),
+                               OpenApiParameter("format", str, enum=["json", "xlsx"])])
+    def get(self, request):
+        fmt = _format(request)
+        if fmt == "docx":
+            raise InvalidInput("目录可导出为 xlsx")
+        as_of, issuer = registry_selectors.catalogue_query(request.query_params)
+        documents = list(registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer))
+        if fmt == "xlsx":
+            return attachment(exports.catalogue_xlsx(documents), f"现行有效规范性文件目录{as_of:%Y%m%d}.xlsx",
+                              XLSX_CONTENT_TYPE, public=True)
+        return Response({"as_of": as_of.isoformat(), "issuer": issuer.code if issuer else None,
+                         "count": len(documents), "results": s.CatalogueRowSerializer(documents, many=True).data})

@@ -42,6 +42,26 @@ class OpinionBriefSerializer(serializers.Serializer):
     signed_on = serializers.DateField()
 
 
+class InterpretationSerializer(serializers.Serializer):
+    """政策解读 (R20)."""
+
+    title = serializers.CharField()
+    body = serializers.CharField()
+    interpreter = serializers.CharField()
+    updated_on = serializers.DateField(read_only=True)
+
+
+class InterpretationInput(serializers.Serializer):
+    title = LineField(max_length=200, name_zh="解读标题")
+    body = TextField(max_length=settings.MAX_BODY_CHARS)
+    interpreter = LineField(max_length=200, name_zh="解读人（单位）")
+
+
+def _ids(help_text):
+    return serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**63 - 1), max_length=200,
+                                 required=False, help_text=help_text)
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     body = serializers.CharField(source="current_version.body", read_only=True, default="")
     version = serializers.IntegerField(source="current_version.number", read_only=True, default=None, allow_null=True)
@@ -63,6 +83,15 @@ class DocumentSerializer(serializers.ModelSerializer):
     decision_meeting = serializers.CharField(read_only=True, allow_null=True)
     catalogue_item = serializers.SerializerMethodField(help_text="R17: the decision catalogue item it belongs to")
     outside_catalogue = serializers.SerializerMethodField(help_text="R17: a major decision outside the catalogue")
+    valid_until = serializers.DateField(read_only=True, allow_null=True, help_text="R12: the last day of validity, "
+                                        "instead of validity_years")
+    repeals = serializers.SerializerMethodField(help_text="R20: ids of the documents it repeals")
+    amends = serializers.SerializerMethodField(help_text="R20: ids of the documents it amends")
+    repealed_by = serializers.SerializerMethodField(help_text="R20: id of the published document repealing it")
+    amended_by = serializers.SerializerMethodField(help_text="R20: ids of the published documents amending it")
+    in_force = serializers.BooleanField(read_only=True, help_text="现行有效 today")
+    not_yet_effective = serializers.BooleanField(read_only=True, help_text="尚未施行: effective date ahead")
+    interpretation = serializers.SerializerMethodField(help_text="政策解读 or null")
 
     class Meta:
         model = Document
@@ -78,6 +107,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             "evaluation_due_on", "closing_reason", "repeal_decision_ref",
             "created_at", "updated_at", "handler", "review_paused_on", "opinions",
             "contract", "decision_meeting", "decided_on", "catalogue_item", "outside_catalogue",
+            "valid_until", "repeals", "amends", "repealed_by", "amended_by", "in_force", "not_yet_effective",
+            "interpretation",
         ]
         read_only_fields = fields
 
@@ -90,7 +121,8 @@ class DocumentSerializer(serializers.ModelSerializer):
               "review_due_provisional", "deliberation_meeting", "number", "publication_channel", "filed_with",
               "filing_reference", "closing_reason", "repeal_decision_ref", "decision_meeting")
     _DATES = ("comment_opened_on", "comment_closes_on", "review_due_at", "deliberated_on", "published_on",
-              "effective_from", "expires_on", "filing_due_on", "filed_on", "evaluation_due_on", "decided_on")
+              "effective_from", "expires_on", "filing_due_on", "filed_on", "evaluation_due_on", "decided_on",
+              "valid_until")
     _DATETIMES = ("registered_at", "created_at", "updated_at")
 
     def to_representation(self, document):
@@ -112,6 +144,8 @@ class DocumentSerializer(serializers.ModelSerializer):
             handler=self.get_handler(document), review_paused_on=self.get_review_paused_on(document),
             opinions=self.get_opinions(document), contract=self.get_contract(document),
             catalogue_item=self.get_catalogue_item(document), outside_catalogue=self.get_outside_catalogue(document),
+            in_force=document.in_force, not_yet_effective=document.not_yet_effective,
+            **selectors.after_publication_of(document),
         )
         return {name: out[name] for name in self.Meta.fields}
 
@@ -143,6 +177,22 @@ class DocumentSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpinionBriefSerializer(many=True))
     def get_opinions(self, document) -> list[dict]:
         return self._desk(document)[2]
+
+    def get_repeals(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["repeals"]
+
+    def get_amends(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["amends"]
+
+    def get_repealed_by(self, document) -> int | None:
+        return selectors.after_publication_of(document)["repealed_by"]
+
+    def get_amended_by(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["amended_by"]
+
+    @extend_schema_field(InterpretationSerializer(allow_null=True))
+    def get_interpretation(self, document) -> dict | None:
+        return selectors.after_publication_of(document)["interpretation"]
 
     def get_catalogue_item(self, document) -> int | None:
         return selectors.catalogue_item_of(document) if document.kind == Document.Kind.MAJOR_DECISION else None
@@ -179,6 +229,10 @@ class DocumentCreateSerializer(serializers.Serializer):
     business_related = serializers.BooleanField(default=False)
     validity_years = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=100)
     provisional = serializers.BooleanField(default=False)
+    valid_until = serializers.DateField(required=False, allow_null=True,
+                                        help_text="R12: the last day of validity (instead of validity_years)")
+    repeals = _ids("R20: ids of published documents of the issuer it repeals")
+    amends = _ids("R20: ids of published documents of the issuer it amends")
 
 
 class DocumentUpdateSerializer(DocumentCreateSerializer):

@@ -289,6 +289,18 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         rows = self.get_object().adviser_invitations.select_related("adviser").order_by("invited_at", "id")
         return Response(s.AdviserOpinionSerializer(rows, many=True).data)
 
+    @extend_schema(request=s.InterpretationInput, responses={201: s.InterpretationSerializer,
+                                                             200: s.InterpretationSerializer})
+    @action(detail=True, methods=["post"], pagination_class=None)
+    def interpretation(self, request, pk=None):
+        """政策解读 (R20) by the drafting department: 201 when written, 200 when rewritten."""
+        data = s.InterpretationInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        record, created = services.interpretation_write(actor=request.user, document_id=pk, **data.validated_data)
+        body = {"title": record.title, "body": record.body, "interpreter": record.interpreter,
+                "updated_on": record.updated_at.date().isoformat()}
+        return Response(s.InterpretationSerializer(body).data, status=201 if created else 200)
+
     @extend_schema(request=s.ReasonInput, responses=s.DocumentSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):

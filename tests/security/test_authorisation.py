@@ -164,6 +164,17 @@ API = {
     ("GET", "/api/review-requests/"): ("review_request", None, expect(401, 403, 403, 200, 403, 200)),
     ("POST", "/api/review-requests/{id}/reply/"): ("review_request", lambda w: {"outcome": "no_issue", "reply": "未发现问题"},
                                                    expect(401, 404, 404, 200, 404, 403)),
+    # (v2) after publication (R12, R20): the city's registrar runs the city's clean-ups
+    ("POST", "/api/documents/{id}/interpretation/"): (
+        "published", lambda w: {"title": "解读", "body": "一、制定背景。", "interpreter": "春城市教育局"},
+        expect(401, 201, 404, 403, 403, 403)),
+    ("POST", "/api/cleanups/"): ("published", lambda w: {"title": "2026年规范性文件清理", "issuer": "CSZF"},
+                                 expect(401, 403, 403, 403, 201, 403)),
+    ("POST", "/api/cleanups/{id}/items/{document_id}/"): (
+        "cleanup", lambda w: {"decision": "keep", "reason": "继续适用"}, expect(401, 403, 403, 403, 200, 403)),
+    ("POST", "/api/cleanups/{id}/publish/"): ("cleanup_decided", lambda w: {}, expect(401, 403, 403, 403, 200, 403)),
+    ("GET", "/api/public/cleanups/{id}/"): ("cleanup_published", None, PUBLIC),
+    ("GET", "/api/public/catalogue/"): ("published", None, PUBLIC),
 }
 
 LOGIN = 302  # pages send anonymous visitors to the log-in page
@@ -193,6 +204,13 @@ PAGES = {
     # the review desk (issue 12): the opinion letter, as its API (the desks are web:home; the desk
     # acts go through web:document-act, tested per role in tests/web/test_desk_pages.py)
     "web:opinion": ("approved", None, expect(LOGIN, 200, 404, 200, 200, 200)),
+    # (v2) after publication (R20): the registrar's clean-up desk, the drafter's interpretation,
+    # the public catalogue and clean-up results (the county's registrar: tests/registry/test_after_publication.py)
+    "web:cleanup-desk": ("none", None, expect(LOGIN, 403, 403, 403, 200, 403)),
+    "web:cleanup": ("cleanup", None, expect(LOGIN, 403, 403, 403, 200, 403)),
+    "web:interpretation": ("published", None, expect(LOGIN, 200, 404, 403, 403, 403)),
+    "web:public-catalogue": ("published", None, PUBLIC),
+    "web:public-cleanup": ("cleanup_published", None, PUBLIC),
 }
 
 
@@ -302,6 +320,16 @@ def world(make_document, users, orgs, freeze_today, settings, tmp_path):
             if kind == "review_request":
                 w["receipt"], (w["request"],) = registry.review_request_create(
                     document=w["doc"].number, name="王小明", contact="13800138000", reason="增加了义务")
+        elif kind.startswith("cleanup"):
+            from registry import services as registry
+
+            w["doc"] = make_document("published")
+            w["cleanup"] = cleanup = registry.cleanup_open(actor=users["registrar"], title="2026年清理", issuer=orgs["city"])
+            if kind in ("cleanup_decided", "cleanup_published"):
+                registry.cleanup_decide(actor=users["registrar"], cleanup_id=cleanup.pk, document_id=w["doc"].pk,
+                                        decision="keep", reason="继续适用")
+            if kind == "cleanup_published":
+                registry.cleanup_publish(actor=users["registrar"], cleanup_id=cleanup.pk)
         elif kind == "message":
             doc = make_document("drafting")
             w["doc"] = doc
@@ -318,6 +346,9 @@ def fill(path, w):
     path = path.replace("{number}", "2")
     if "{receipt}" in path:
         return path.replace("{receipt}", w["receipt"])
+    path = path.replace("{document_id}", str(doc.pk) if doc else "0")
+    if "cleanups/{id}" in path:
+        return path.replace("{id}", str(w["cleanup"].pk))
     if path.startswith("/api/filings/{id}"):
         return path.replace("{id}", str(w["filing"].pk))
     if path.startswith("/api/review-requests/{id}"):
@@ -339,6 +370,10 @@ def wrong_org_expectation(operation, role):
         return 403 if role == "drafter" else right  # may not draft in the city's name
     if path == "/api/decision-catalogue/" and method == "POST":
         return 403 if role == "registrar" else right  # may not list the city's departments' decisions
+    if path == "/api/cleanups/" and method == "POST":
+        return 403 if role == "registrar" else right  # may not clean up the city's documents
+    if path.startswith("/api/cleanups/{id}/"):
+        return 404 if role == "registrar" else right  # the city's campaign
     if path.startswith("/api/documents/{id}/"):
         return 404  # may not see the city's document
     if path.startswith("/api/inbox/{id}/") or path.startswith("/api/opinions/{id}/"):
@@ -415,7 +450,9 @@ def test_page_authorisation(name, role, users, world):
         kwargs = {"message_id": w["message"].pk}
     elif name == "web:opinion":
         kwargs = {"pk": w["doc"].opinions.get().pk}
-    elif "doc" in w and name not in ("web:portal",):
+    elif name in ("web:cleanup", "web:public-cleanup"):
+        kwargs = {"pk": w["cleanup"].pk}
+    elif "doc" in w and name not in ("web:portal", "web:public-catalogue"):
         kwargs = {"pk": w["doc"].pk}
     url = reverse(name, kwargs=kwargs)
     if data is None:
@@ -424,7 +461,8 @@ def test_page_authorisation(name, role, users, world):
         response = client.post(url, {k: (TODAY() if v == "TODAY" else docx_upload() if v == "DOCX" else v)
                                      for k, v in data.items()})
     assert response.status_code == expected[role], (response.status_code, response.content[:300])
-    if role in WRONG_ORG and "doc" in w and name not in ("web:portal", "web:public-document", "web:consultation", "web:inbox-read"):
+    if role in WRONG_ORG and "doc" in w and name not in ("web:portal", "web:public-document", "web:consultation", "web:inbox-read",
+                                                         "web:cleanup", "web:public-cleanup", "web:public-catalogue"):
         client.force_login(users[WRONG_ORG[role]])  # R14: the county's user never sees the city's document
         again = client.get(url) if data is None else client.post(url, {k: (TODAY() if v == "TODAY" else v)
                                                                         for k, v in data.items()})
