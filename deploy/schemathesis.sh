@@ -45,6 +45,10 @@ include-path-regex = "^/api/filings/"
 parameters = { "path.id" = { dictionary = "filings", probability = 0.9 } }
 
 [[operations]]
+include-path-regex = "cleanups/"
+parameters = { "path.id" = { dictionary = "cleanups", probability = 0.9 }, "path.document_id" = { dictionary = "documents", probability = 0.9 } }
+
+[[operations]]
 include-path-regex = "^/api/review-requests/"
 parameters = { "path.id" = { dictionary = "requests", probability = 0.9 } }
 TOML

@@ -18,7 +18,7 @@ from notifications.models import InboxMessage  # noqa: E402
 from registry import services as registry  # noqa: E402
 from review import services  # noqa: E402
 from review.models import Document, Opinion, PublicComment, ReviewFinding  # noqa: E402
-from registry.models import Filing, ReviewRequest  # noqa: E402
+from registry.models import Cleanup, Filing, ReviewRequest  # noqa: E402
 from review import files  # noqa: E402
 from review.docx_text import DOCX_CONTENT_TYPE  # noqa: E402
 from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
@@ -105,6 +105,16 @@ def world(copies=3):
                                                       "contract_type": "采购"})
         services.document_submit_for_review(actor=drafter, document_id=contract.pk, drafting_notes="依据")
         services.document_approve(actor=head, document_id=contract.pk, opinion="合法", urgent_reason=URGENT)
+    # after publication: an interpretation, an open clean-up campaign and a published one
+    published = Document.objects.filter(state="published", kind="normative").order_by("pk")
+    services.interpretation_write(actor=drafter, document_id=published.first().pk, title="政策解读",
+                                  body="本办法的主要内容是……", interpreter="春城市教育局")
+    registry.cleanup_open(actor=registrar, title="2026年规范性文件清理（进行中）", issuer=city)
+    done = registry.cleanup_open(actor=registrar, title="2026年规范性文件清理", issuer=city)
+    for item in done.items.all():
+        registry.cleanup_decide(actor=registrar, cleanup_id=done.pk, document_id=item.document_id, decision="keep",
+                                reason="继续有效")
+    registry.cleanup_publish(actor=registrar, cleanup_id=done.pk)
     for user in User.objects.all():
         for doc in Document.objects.all()[:3]:
             InboxMessage.objects.create(recipient=user, document=doc, title="提醒")
@@ -128,3 +138,4 @@ if __name__ == "__main__":
     print(toml_list("requests", ReviewRequest.objects.values_list("pk", flat=True)))
     print(toml_list("receipts", ReviewRequest.objects.values_list("receipt", flat=True).distinct()))
     print(toml_list("numbers", [1, 2]))
+    print(toml_list("cleanups", Cleanup.objects.values_list("pk", flat=True)))

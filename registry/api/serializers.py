@@ -195,6 +195,15 @@ class CatalogueRowSerializer(serializers.Serializer):
     expires_on = serializers.DateField(allow_null=True)
 
 
+class CatalogueSerializer(serializers.Serializer):
+    """现行有效规范性文件目录 as of a date: the rows and what they are of."""
+
+    as_of = serializers.DateField()
+    issuer = serializers.CharField(allow_null=True)
+    count = serializers.IntegerField()
+    results = CatalogueRowSerializer(many=True)
+
+
 class AuditEventSerializer(serializers.Serializer):
     seq = serializers.IntegerField()
     at = serializers.CharField()

@@ -229,7 +229,7 @@ class PublicCatalogue(JsonErrors, APIView):
     authentication_classes = []
     renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
 
-    @extend_schema(operation_id="public_catalogue", responses=s.CatalogueRowSerializer(many=True),
+    @extend_schema(operation_id="public_catalogue", responses=s.CatalogueSerializer,
                    parameters=[OpenApiParameter("issuer", str), OpenApiParameter("as_of", OpenApiTypes.DATE),
                                OpenApiParameter("format", str, enum=["json", "xlsx"])])
     def get(self, request):
