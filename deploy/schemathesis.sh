@@ -45,6 +45,14 @@ include-path-regex = "^/api/filings/"
 parameters = { "path.id" = { dictionary = "filings", probability = 0.9 } }
 
 [[operations]]
+include-path-regex = "/versions/\\{number\\}/file/$"
+parameters = { "path.id" = { dictionary = "uploaded", probability = 0.9 } }
+
+[[operations]]
+include-path-regex = "^/api/public/documents/\\{id\\}/"
+parameters = { "path.id" = { dictionary = "public", probability = 0.9 } }
+
+[[operations]]
 include-path-regex = "cleanups/"
 parameters = { "path.id" = { dictionary = "cleanups", probability = 0.9 }, "path.document_id" = { dictionary = "documents", probability = 0.9 } }
 

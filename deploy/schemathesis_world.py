@@ -139,3 +139,5 @@ if __name__ == "__main__":
     print(toml_list("receipts", ReviewRequest.objects.values_list("receipt", flat=True).distinct()))
     print(toml_list("numbers", [1, 2]))
     print(toml_list("cleanups", Cleanup.objects.values_list("pk", flat=True)))
+    print(toml_list("uploaded", Document.objects.filter(versions__source_file__isnull=False).values_list("pk", flat=True)))
+    print(toml_list("public", Document.objects.filter(state="published").values_list("pk", flat=True)))
