@@ -252,6 +252,7 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
         "dispose_form": forms.DisposeForm(), "resolve_form": forms.ResolveFindingForm(),
         "evaluation_form": forms.EvaluationForm(initial={"evaluated_on": today()}),
         "error": error,
+        "kind_panel": actions.kind_panel(doc, request.user, forms_by_action),
     }
 
 
