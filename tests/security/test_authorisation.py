@@ -193,6 +193,19 @@ PAGES = {
     # the review desk (issue 12): the opinion letter, as its API (the desks are web:home; the desk
     # acts go through web:document-act, tested per role in tests/web/test_desk_pages.py)
     "web:opinion": ("approved", None, expect(LOGIN, 200, 404, 200, 200, 200)),
+    # (issue 14) a draft per kind (a contract here), the decision catalogue for staff and public
+    "web:document-create-kind": ("none", None, expect(LOGIN, 200, 200, 403, 403, 403)),
+    "web:catalogue": ("none", None, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "web:public-catalogue": ("none", None, PUBLIC),
+    # (issue 15) filings as their API: the recipient's desk, the issuer's outgoing filings, the
+    # figures of one's area; one filing 404 to whom may not see it, its act 403 to the other side
+    "web:filing-desk": ("none", None, expect(LOGIN, 403, 403, 200, 403, 200)),
+    "web:filing-outgoing": ("none", None, expect(LOGIN, 403, 403, 403, 200, 200, 403)),
+    "web:filing-figures": ("none", None, expect(LOGIN, 403, 403, 200, 200, 200)),
+    "web:filing": ("filing_due", None, expect(LOGIN, 404, 404, 200, 200, 200)),
+    "web:filing-act": ("filing_submitted", {}, expect(LOGIN, 404, 404, 302, 403, 403)),
+    "web:review-request": ("none", None, PUBLIC),
+    "web:review-request-status": ("none", None, PUBLIC),
 }
 
 
@@ -415,6 +428,12 @@ def test_page_authorisation(name, role, users, world):
         kwargs = {"message_id": w["message"].pk}
     elif name == "web:opinion":
         kwargs = {"pk": w["doc"].opinions.get().pk}
+    elif name == "web:document-create-kind":
+        kwargs = {"kind": "contract"}
+    elif name == "web:filing-act":
+        kwargs = {"pk": w["filing"].pk, "act": "accept"}
+    elif name == "web:filing":
+        kwargs = {"pk": w["filing"].pk}
     elif "doc" in w and name not in ("web:portal",):
         kwargs = {"pk": w["doc"].pk}
     url = reverse(name, kwargs=kwargs)
