@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.jurisdiction import Jurisdiction
 from registry import services as registry_services
-from review import lifecycle, permissions, selectors
+from review import lifecycle, permissions, rules, selectors
 from review import services as review_services
 from review.models import DecisionCatalogueItem, Document, Opinion, ProcedureStep
 from web import forms
@@ -56,7 +56,7 @@ BY_NAME = {action.name: action for action in ACTIONS + DESK_ACTIONS}
 
 
 def offered_actions(document, user) -> list[Action]:
-    return [BY_NAME[t.name] for t in permissions.offered_acts(user, document)]
+    return [BY_NAME[t.name] for t in permissions.offered_acts(user, document) if applies_to_kind(t.name, document)]
 
 
 def offered_desk_actions(document, user, *, open_round, opinions) -> list[Action]:
@@ -154,3 +154,13 @@ def kind_panel(document, user, forms_by_action=None) -> dict:
         panel["signing_form"] = (forms_by_action.get(act.name) or act.form(prefix=act.name)) \
             if permissions.may(user, document, act.name) else None
     return panel
+
+
+# Acts that never apply to a kind are not offered (R18: a contract is not put out for comment);
+# the rule that says so is the transition's own condition.
+NOT_FOR_EVERY_KIND = {"open_public_comment": rules.comment_applies}
+
+
+def applies_to_kind(name, document) -> bool:
+    condition = NOT_FOR_EVERY_KIND.get(name)
+    return condition is None or condition(document)
