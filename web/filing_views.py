@@ -53,21 +53,21 @@ FILING_LOG_ACTIONS = ("filing_submit", "filing_accept", "filing_return", "filing
                       "filing_reject_response")
 
 
-def _offered(filing, user, bound=None):
-    """(act, form) for every act ``user`` may take on ``filing`` now; the form ids carry the filing's
-    id, so that a desk of many filings has no two fields alike."""
+def _offered(filing, user, bound=None, *, on_desk=False):
+    """(act, form) for every act ``user`` may take on ``filing`` now; on a desk the form ids carry
+    the filing's id, so that a desk of many filings has no two fields alike."""
     out = []
     for act in FILING_ACTS.values():
         if registry_permissions.may_act_on_filing(user, filing, act.name):
             form = bound if bound is not None and bound.prefix == act.name else act.form(
-                prefix=act.name, auto_id=f"id_%s_{filing.pk}")
+                prefix=act.name, auto_id=f"id_%s_{filing.pk}" if on_desk else "id_%s")
             out.append((act, form))
     return out
 
 
 def _with_acts(filings, user):
     for filing in filings:
-        filing.acts = _offered(filing, user)
+        filing.acts = _offered(filing, user, on_desk=True)
         filing.deadline = (filing.review_due_on if filing.state == Filing.State.UNDER_REVIEW
                            else filing.correction_due_on if filing.state == Filing.State.CORRECTION_REQUIRED
                            else filing.due_on)
@@ -83,8 +83,24 @@ def _listing(request, direction, *, readers, template):
         state = None
     overdue = request.GET.get("overdue") == "1"
     filings = list(selectors.filing_listing(request.user, direction=direction, state=state, overdue=overdue)[:200])
+    requests = []
+    if direction == "incoming":  # 审查建议 to the recipient, unanswered first, by due date
+        requests = sorted(selectors.review_request_listing(request.user)[:200],
+                          key=lambda row: (row.state != ReviewRequest.State.RECEIVED, row.due_on, row.pk))
+        for row in requests:
+            row.form = (forms.ReviewRequestReplyForm(prefix="reply", auto_id=f"id_%s_{row.pk}")
+                        if _may_reply(request.user, row) else None)
     return render(request, template, {"filings": _with_acts(filings, request.user), "state": state, "overdue": overdue,
-                                      "states": Filing.State.choices, "direction": direction})
+                                      "states": Filing.State.choices, "direction": direction,
+                                      "requests": requests, "today": today()})
+
+
+def _may_reply(user, row) -> bool:
+    try:
+        registry_permissions.check_reply(user, row)
+    except DomainError:
+        return False
+    return True
 
 
 @login_required
@@ -169,6 +185,30 @@ def filing_figures(request):
     names = dict(Organisation.objects.filter(code__in=figures["by_issuer"]).values_list("code", "name"))
     rows = [(names.get(code, code), counts) for code, counts in figures["by_issuer"].items()]
     return render(request, "web/filing_figures.html", {"year": year, "total": figures, "rows": rows})
+
+
+@login_required
+@require_POST
+def review_request_reply(request, pk):
+    """The recipient's reviewers answer a review request once (R19); 404 to whom may not see it,
+    403 to an overseer, 409 when answered already."""
+    try:
+        registry_permissions.access_review_request(request.user, pk)
+    except DomainError:
+        raise Http404
+    form = forms.ReviewRequestReplyForm(request.POST, prefix="reply")
+    if not form.is_valid():
+        messages.error(request, _("Please choose an outcome and write the reply."))
+        return redirect("web:filing-desk")
+    try:
+        services.review_request_reply(actor=request.user, request_id=pk, **form.cleaned_data)
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied(error.message)
+        messages.error(request, error.message)
+        return redirect("web:filing-desk")
+    messages.success(request, _("Reply recorded."))
+    return redirect("web:filing-desk")
 
 
 # --- 审查建议 (R19): the public's form and the lookup by receipt ------------------------------

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.jurisdiction import Jurisdiction
 from accounts.models import Organisation
 from core.inputs import LineFormField, TextFormField, date_problem, earliest_plausible_date, latest_plausible_date
-from registry.models import Evaluation, Filing
+from registry.models import Evaluation, Filing, ReviewRequest
 from review.models import Document, ProcedureStep, PublicComment, ReviewFinding, ReviewRound
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -320,3 +320,8 @@ class ReviewRequestForm(forms.Form):
 
 class ReceiptForm(forms.Form):
     receipt = forms.CharField(label=_("Receipt number"), max_length=64)
+
+
+class ReviewRequestReplyForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewRequest.Outcome.choices)
+    reply = TextFormField(label=_("Reply"), widget=TEXT)

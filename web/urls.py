@@ -44,3 +44,6 @@ urlpatterns += [
     path("public/review-requests/", filing_views.review_request_form, name="review-request"),
     path("public/review-requests/status/", filing_views.review_request_status, name="review-request-status"),
 ]
+urlpatterns += [
+    path("filings/requests/<int:pk>/reply/", filing_views.review_request_reply, name="review-request-reply"),
+]

@@ -206,6 +206,8 @@ PAGES = {
     "web:filing-act": ("filing_submitted", {}, expect(LOGIN, 404, 404, 302, 403, 403)),
     "web:review-request": ("none", None, PUBLIC),
     "web:review-request-status": ("none", None, PUBLIC),
+    "web:review-request-reply": ("review_request", {"reply-outcome": "no_issue", "reply-reply": "未发现问题"},
+                                 expect(LOGIN, 404, 404, 302, 404, 403)),
 }
 
 
@@ -434,6 +436,8 @@ def test_page_authorisation(name, role, users, world):
         kwargs = {"pk": w["filing"].pk, "act": "accept"}
     elif name == "web:filing":
         kwargs = {"pk": w["filing"].pk}
+    elif name == "web:review-request-reply":
+        kwargs = {"pk": w["request"].pk}
     elif "doc" in w and name not in ("web:portal",):
         kwargs = {"pk": w["doc"].pk}
     url = reverse(name, kwargs=kwargs)

@@ -198,7 +198,16 @@ def test_the_public_asks_for_a_review_and_looks_it_up_without_personal_data(user
     assert row.receipt in chinese(r)
     page = chinese(public.get(f"/public/review-requests/status/?receipt={row.receipt}"))
     assert "已收到" in page and filing.document.title in page
-    registry.review_request_reply(actor=users["reviewer"], request_id=row.pk, outcome="no_issue", reply="经审查，未发现问题。")
+    # the recipient reads who asked and why on its desk, and answers there, once
+    reviewer = login(users, "reviewer")
+    desk = chinese(reviewer.get("/filings/"))
+    assert "王小明" in desk and f'id="reply-{row.pk}"' in desk
+    assert login(users, "auditor").post(f"/filings/requests/{row.pk}/reply/", {
+        "reply-outcome": "no_issue", "reply-reply": "x"}).status_code == 403
+    r = reviewer.post(f"/filings/requests/{row.pk}/reply/", {"reply-outcome": "no_issue", "reply-reply": "经审查，未发现问题。"})
+    assert r.status_code == 302 and ReviewRequest.objects.get().state == "answered"
+    r = reviewer.post(f"/filings/requests/{row.pk}/reply/", {"reply-outcome": "no_issue", "reply-reply": "再答"}, follow=True)
+    assert "该审查建议已答复" in r.content.decode() and ReviewRequest.objects.get().reply == "经审查，未发现问题。"
     page = chinese(public.get(f"/public/review-requests/status/?receipt={row.receipt}"))
     assert "经审查，未发现问题。" in page
     for private in ("王小明", "13800138000", "第二条增加了公民义务"):
