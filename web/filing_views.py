@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.jurisdiction import Jurisdiction
 from accounts.models import REVIEW_ROLES, Organisation, Role
 from core.client_address import ClientIdentMixin
 from core.clock import today
@@ -53,12 +54,12 @@ FILING_LOG_ACTIONS = ("filing_submit", "filing_accept", "filing_return", "filing
                       "filing_reject_response")
 
 
-def _offered(filing, user, bound=None, *, on_desk=False):
+def _offered(filing, user, bound=None, *, on_desk=False, jurisdiction=None):
     """(act, form) for every act ``user`` may take on ``filing`` now; on a desk the form ids carry
     the filing's id, so that a desk of many filings has no two fields alike."""
     out = []
     for act in FILING_ACTS.values():
-        if registry_permissions.may_act_on_filing(user, filing, act.name):
+        if registry_permissions.may_act_on_filing(user, filing, act.name, jurisdiction=jurisdiction):
             form = bound if bound is not None and bound.prefix == act.name else act.form(
                 prefix=act.name, auto_id=f"id_%s_{filing.pk}" if on_desk else "id_%s")
             out.append((act, form))
@@ -66,8 +67,9 @@ def _offered(filing, user, bound=None, *, on_desk=False):
 
 
 def _with_acts(filings, user):
+    jurisdiction = Jurisdiction()
     for filing in filings:
-        filing.acts = _offered(filing, user, on_desk=True)
+        filing.acts = _offered(filing, user, on_desk=True, jurisdiction=jurisdiction)
         filing.deadline = (filing.review_due_on if filing.state == Filing.State.UNDER_REVIEW
                            else filing.correction_due_on if filing.state == Filing.State.CORRECTION_REQUIRED
                            else filing.due_on)

@@ -225,3 +225,31 @@ def test_the_public_form_is_throttled_per_client(settings, filing):
     r = Client(REMOTE_ADDR="198.51.100.7").post("/public/review-requests/", data)
     assert r.status_code == 201  # another client
     assert ReviewRequest.objects.count() == 3
+
+
+def test_the_filing_pages_make_no_more_queries_for_more_filings(users, orgs, make_document):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    orgs["city"].files_with.add(orgs["justice"])
+    registrar, reviewer = login(users, "registrar"), login(users, "reviewer")
+
+    def add(n):
+        for i in range(n):
+            f = make_document("published", title=f"春城市管理办法{n}-{i}").filings.get()
+            registry.filing_submit(actor=users["registrar"], filing_id=f.pk)
+            registry.review_request_create(document=f.document.number, name="甲", contact="1", reason="理由")
+
+    def counts():
+        out = []
+        for client, path in ((registrar, "/filings/outgoing/"), (reviewer, "/filings/"), (registrar, "/filings/figures/"),
+                             (reviewer, "/catalogue/"), (Client(), "/public/catalogue/")):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(path).status_code == 200
+            out.append(len(queries))
+        return out
+
+    add(2)
+    few = counts()
+    add(4)
+    assert counts() == few
