@@ -253,3 +253,15 @@ def test_the_filing_pages_make_no_more_queries_for_more_filings(users, orgs, mak
     few = counts()
     add(4)
     assert counts() == few
+
+
+def test_a_contracts_particulars_are_edited_with_its_draft(users, make_document):
+    doc = make_document("drafting", kind="contract")
+    drafter = login(users, "drafter")
+    page = chinese(drafter.get(f"/documents/{doc.pk}/edit/"))
+    assert "春城建设集团有限公司" in page and 'name="kind"' not in page
+    r = drafter.post(f"/documents/{doc.pk}/edit/", {**CONTRACT, "title": doc.title, "amount_yuan": "980000"})
+    assert r.status_code == 302
+    doc = Document.objects.get(pk=doc.pk)
+    assert (doc.kind, doc.contract_counterparty, str(doc.contract_amount_yuan)) == ("contract", "春城体育发展有限公司",
+                                                                                   "980000.00")
