@@ -187,7 +187,9 @@ def test_the_filing_figures_page(users, filing):
 def test_the_public_asks_for_a_review_and_looks_it_up_without_personal_data(users, filing):
     number = filing.document.number
     public = Client()
-    assert "提出审查建议" in chinese(public.get("/public/review-requests/"))
+    document_page = chinese(public.get(f"/public/documents/{filing.document_id}/"))
+    assert 'id="ask-review"' in document_page
+    assert f'value="{number}"' in chinese(public.get("/public/review-requests/", {"document": number}))
     r = public.post("/public/review-requests/", {"document": "春府规〔1999〕9号", "name": "王小明",
                                                  "contact": "13800138000", "reason": "增加了义务"})
     assert r.status_code == 404 and "未找到该文件" in r.content.decode() and not ReviewRequest.objects.exists()
