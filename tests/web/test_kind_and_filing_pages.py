@@ -267,3 +267,22 @@ def test_a_contracts_particulars_are_edited_with_its_draft(users, make_document)
     doc = Document.objects.get(pk=doc.pk)
     assert (doc.kind, doc.contract_counterparty, str(doc.contract_amount_yuan)) == ("contract", "春城体育发展有限公司",
                                                                                    "980000.00")
+
+
+@pytest.mark.parametrize("action", ["repealed", "amended"])
+def test_a_correction_answered_by_repeal_or_amendment_on_the_page(action, users, filing, make_document):
+    registry.filing_submit(actor=users["registrar"], filing_id=filing.pk)
+    registry.filing_accept(actor=users["reviewer"], filing_id=filing.pk)
+    registry.filing_conclude(actor=users["reviewer"], filing_id=filing.pk, outcome="correction_required", opinion="须纠正")
+    data = {"respond-action": action, "respond-note": "已按审查意见处理"}
+    if action == "repealed":
+        data["respond-decision_ref"] = "春府决〔2026〕3号"
+    else:
+        data["respond-document"] = make_document("published", title="春城市校外培训机构管理办法（修订）").pk
+    r = login(users, "registrar").post(f"/filings/{filing.pk}/do/respond/", data)
+    assert r.status_code == 302
+    row = Filing.objects.get(pk=filing.pk)
+    assert (row.state, row.response_action) == ("corrected", action)
+    assert Document.objects.get(pk=filing.document_id).state == ("repealed" if action == "repealed" else "published")
+    thread = chinese(login(users, "reviewer").get(f"/filings/{filing.pk}/"))
+    assert row.get_response_action_display() in thread
