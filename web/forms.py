@@ -232,10 +232,12 @@ class ContractDocumentForm(DocumentForm):
     term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=1200)
 
     CONTRACT_FIELDS = ("counterparty", "amount_yuan", "contract_type", "term_months")
+    field_order = ("title", "issuer", *CONTRACT_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["kind"]
+        for name in ("kind", "validity_years", "provisional"):  # a contract has a term, not a validity (R12)
+            del self.fields[name]
         self.fields["affects_rights"].initial = False
 
     def service_arguments(self) -> dict:

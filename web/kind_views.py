@@ -39,10 +39,8 @@ def document_create_kind(request, kind):
         raise PermissionDenied(_("Only drafters create documents."))
     form_class = forms.ContractDocumentForm if kind == Document.Kind.CONTRACT else forms.DocumentForm
     form = form_class(request.POST or None, user=request.user)
-    form.fields.pop("kind", None)
-    if kind != Document.Kind.CONTRACT:
-        for name in ("validity_years", "provisional"):
-            form.fields.pop(name, None)
+    for name in ("kind", "validity_years", "provisional"):  # the validity of R12 is a normative document's
+        form.fields.pop(name, None)
     if request.method == "POST" and form.is_valid():
         data = form.service_arguments() if hasattr(form, "service_arguments") else dict(form.cleaned_data)
         try:

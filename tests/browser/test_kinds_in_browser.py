@@ -46,6 +46,7 @@ def draft(page, url, kind, title, body, **fields):
     for name, value in fields.items():
         page.fill(f"#id_{name}", value)
     page.fill("#id_body", body)
+    shot(page, f"kind-{kind}-form")
     page.click("#document-form button[type=submit]")
     page.wait_for_selector("#doc-state")
     return Document.objects.get(title=title)
