@@ -105,10 +105,13 @@ def filing_transitions() -> dict:
     return out
 
 
-def may_act_on_filing(user, filing, name) -> bool:
-    """What a page offers now (person and state)."""
+def may_act_on_filing(user, filing, name, *, jurisdiction: Jurisdiction | None = None) -> bool:
+    """What a page offers now (person and state); a desk of many filings passes one
+    ``jurisdiction`` (one reading of the organisation tree for all of them)."""
     transition = filing_transitions()[name]
-    return transition.has_perm(filing, user) and can_proceed(getattr(filing, name), check_conditions=False)
+    allowed = (transition.permission(filing, user, jurisdiction) if jurisdiction is not None
+               else transition.has_perm(filing, user))
+    return allowed and can_proceed(getattr(filing, name), check_conditions=False)
 
 
 def review_requests_visible_to(user) -> QuerySet[ReviewRequest]:

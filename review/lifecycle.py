@@ -54,6 +54,7 @@ OTHER_ACTS = {act.name: act for act in (
     OtherAct("draft_opinion", "拟写审核意见（待签发）"),
     OtherAct("send_back_opinion", "退回审核意见"),
     OtherAct("request_materials", "退回补充材料（审核期限暂停）"),
+    OtherAct("list_in_catalogue", "列入决策事项目录"),
     # 备案审查 (R11, R19): acts on a filing or a review request, logged on the document
     # (who may take them: registry.models.Filing, registry.permissions)
     OtherAct("filing_submit", "报送备案"),

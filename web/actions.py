@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from accounts.jurisdiction import Jurisdiction
 from registry import services as registry_services
-from review import lifecycle, permissions, selectors
+from review import lifecycle, permissions, rules, selectors
 from review import services as review_services
-from review.models import Opinion
+from review.models import DecisionCatalogueItem, Document, Opinion, ProcedureStep
 from web import forms
 
 
@@ -56,7 +56,7 @@ BY_NAME = {action.name: action for action in ACTIONS + DESK_ACTIONS}
 
 
 def offered_actions(document, user) -> list[Action]:
-    return [BY_NAME[t.name] for t in permissions.offered_acts(user, document)]
+    return [BY_NAME[t.name] for t in permissions.offered_acts(user, document) if applies_to_kind(t.name, document)]
 
 
 def offered_desk_actions(document, user, *, open_round, opinions) -> list[Action]:
@@ -118,3 +118,49 @@ def may_resolve_findings(document, user) -> bool:
 
 def may_record_evaluation(document, user) -> bool:
     return permissions.may(user, document, "record_evaluation")
+
+
+# --- (issue 14) a kind's own acts that change no state: a major decision's expert argument and
+# risk assessment (R17), a contract's signing date (R18); declared in review.lifecycle.OTHER_ACTS
+# and served by the document page's route like the desk acts.
+KIND_ACTS = ("record_procedure_step", "record_signing")
+KIND_ACTIONS = [_desk_action(name) for name in KIND_ACTS]
+BY_NAME.update({action.name: action for action in KIND_ACTIONS})
+
+
+def kind_panel(document, user, forms_by_action=None) -> dict:
+    """What the document page shows of a kind: a decision's catalogue item and procedure steps
+    (with a form per step while the drafter may record them), a contract's particulars and the
+    form for its signing date."""
+    forms_by_action = forms_by_action or {}
+    panel = {"is_decision": document.kind == Document.Kind.MAJOR_DECISION,
+             "is_contract": document.kind == Document.Kind.CONTRACT}
+    if panel["is_decision"]:
+        panel["catalogue_item"] = DecisionCatalogueItem.objects.filter(document=document).first()
+        records = {step.step: step for step in selectors.procedure_steps_of(document)}
+        act = BY_NAME["record_procedure_step"]
+        may_record = permissions.may(user, document, act.name)
+        bound = forms_by_action.get(act.name)
+        rows = []
+        for value, label in ProcedureStep.Step.choices:
+            form = None
+            if may_record:
+                form = (bound if bound is not None and bound.data.get(f"{act.name}-step") == value
+                        else act.form(prefix=act.name, initial={"step": value}, auto_id=f"id_%s_{value}"))
+            rows.append({"step": value, "label": label, "record": records.get(value), "form": form})
+        panel["steps"] = rows
+    if panel["is_contract"]:
+        act = BY_NAME["record_signing"]
+        panel["signing_form"] = (forms_by_action.get(act.name) or act.form(prefix=act.name)) \
+            if permissions.may(user, document, act.name) else None
+    return panel
+
+
+# Acts that never apply to a kind are not offered (R18: a contract is not put out for comment);
+# the rule that says so is the transition's own condition.
+NOT_FOR_EVERY_KIND = {"open_public_comment": rules.comment_applies}
+
+
+def applies_to_kind(name, document) -> bool:
+    condition = NOT_FOR_EVERY_KIND.get(name)
+    return condition is None or condition(document)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.jurisdiction import Jurisdiction
 from accounts.models import Organisation
 from core.inputs import LineFormField, TextFormField, date_problem, earliest_plausible_date, latest_plausible_date
-from registry.models import Evaluation
-from review.models import Document, PublicComment, ReviewFinding, ReviewRound
+from registry.models import Evaluation, Filing, ReviewRequest
+from review.models import Document, ProcedureStep, PublicComment, ReviewFinding, ReviewRound
 
 DATE = forms.DateInput(attrs={"type": "date"})
 TEXT = forms.Textarea(attrs={"rows": 3})
@@ -245,3 +245,110 @@ class InterpretationForm(forms.Form):
     title = LineFormField(label=_("Interpretation title"), max_length=200, name_zh="解读标题")
     interpreter = LineFormField(label=_("Interpreter"), max_length=200, name_zh="解读人（单位）")
     body = TextFormField(label=_("Interpretation"), widget=forms.Textarea(attrs={"rows": 12}))
+
+
+# --- (issue 14) kinds: contracts, major decisions, important documents -----------------------
+class ContractDocumentForm(DocumentForm):
+    """A contract's draft (R18): its counterparty, amount, type and term with the text."""
+
+    counterparty = LineFormField(label=_("Counterparty"), max_length=200, name_zh="合同相对方")
+    amount_yuan = forms.DecimalField(label=_("Amount (yuan)"), min_value=0, max_digits=16, decimal_places=2)
+    contract_type = LineFormField(label=_("Contract type"), max_length=50, name_zh="合同类型")
+    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=1200)
+
+    CONTRACT_FIELDS = ("counterparty", "amount_yuan", "contract_type", "term_months")
+    field_order = ("title", "issuer", *CONTRACT_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "validity_years", "provisional"):  # a contract has a term, not a validity (R12)
+            del self.fields[name]
+        self.fields["affects_rights"].initial = False
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["contract"] = {name: data.pop(name) for name in self.CONTRACT_FIELDS}
+        return data
+
+
+class ProcedureStepForm(forms.Form):
+    """R17: expert argument or risk assessment, held (date, summary) or excused with a reason."""
+
+    step = forms.ChoiceField(label=_("Procedure"), choices=ProcedureStep.Step.choices, widget=forms.HiddenInput)
+    held_on = BoundedDateField(label=_("Held on"), required=False, widget=DATE, zh_label="开展日期")
+    summary = TextFormField(label=_("Summary of the outcome"), required=False, widget=TEXT)
+    not_required_reason = TextFormField(label=_("Or: why it is not required"), required=False, widget=TEXT)
+
+
+class RecordSigningForm(forms.Form):
+    signed_on = BoundedDateField(label=_("Signed on"), widget=DATE, zh_label="签订日期")
+
+
+class CatalogueItemForm(forms.Form):
+    """重大行政决策事项目录 (R17): one item of the government's year."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=9999)
+    title = LineFormField(label=_("Decision item"), max_length=200, name_zh="决策事项")
+    organisation = forms.ModelChoiceField(label=_("Lead department"), queryset=Organisation.objects.none(),
+                                          to_field_name="code")
+    planned_on = BoundedDateField(label=_("Planned completion"), required=False, widget=DATE,
+                                  zh_label="计划完成时间", future=True)
+    document = forms.ModelChoiceField(label=_("Draft decision (optional)"), required=False,
+                                      queryset=Document.objects.none())
+
+    def __init__(self, *args, organisations=None, decisions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisations is not None:
+            self.fields["organisation"].queryset = organisations
+        if decisions is not None:
+            self.fields["document"].queryset = decisions
+        self.fields["document"].label_from_instance = lambda d: d.title
+
+
+# --- (issue 15) 备案审查 -----------------------------------------------------------------------
+class FilingSubmitForm(forms.Form):
+    report_ref = LineFormField(label=_("Filing report reference (optional)"), max_length=100, required=False,
+                               name_zh="报备文号")
+
+
+class FilingReturnForm(forms.Form):
+    reason = TextFormField(label=_("Reason for returning (which materials are missing)"), widget=TEXT)
+
+
+class FilingConcludeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Conclusion"), choices=Filing.Outcome.choices)
+    opinion = TextFormField(label=_("Review opinion"), widget=TEXT)
+
+
+class FilingRespondForm(forms.Form):
+    action = forms.ChoiceField(label=_("Correction"), choices=Filing.Action.choices)
+    note = TextFormField(label=_("Explanation"), widget=TEXT)
+    document = forms.IntegerField(label=_("ID of the amending document (when amended)"), required=False,
+                                  min_value=1, max_value=2**63 - 1)
+    decision_ref = LineFormField(label=_("Reference of the repeal decision (when repealed)"), max_length=100,
+                                 required=False, name_zh="废止决定文号")
+
+
+class FilingRejectResponseForm(forms.Form):
+    note = TextFormField(label=_("Why the answer is not accepted"), widget=TEXT)
+
+
+class ReviewRequestForm(forms.Form):
+    """审查建议 (R19): anyone, no login."""
+
+    document = LineFormField(label=_("Document ID or number"), max_length=100, name_zh="文件ID或文件编号")
+    name = LineFormField(label=_("Name (person or organisation)"), max_length=100, name_zh="姓名（名称）")
+    contact = LineFormField(label=_("Contact"), max_length=100, name_zh="联系方式")
+    reason = TextFormField(label=_("Why the document should be reviewed"), widget=forms.Textarea(attrs={"rows": 6}),
+                           max_length=20000)
+    website = forms.CharField(required=False, widget=forms.TextInput(attrs={
+        "autocomplete": "off", "tabindex": "-1", "class": "hp"}))
+
+
+class ReceiptForm(forms.Form):
+    receipt = forms.CharField(label=_("Receipt number"), max_length=64)
+
+
+class ReviewRequestReplyForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=ReviewRequest.Outcome.choices)
+    reply = TextFormField(label=_("Reply"), widget=TEXT)

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from web import public_views, views
+from web import filing_views, kind_views, public_views, views
 
 app_name = "web"
 
@@ -31,4 +31,25 @@ urlpatterns = [
     path("documents/<int:pk>/interpretation/", views.interpretation, name="interpretation"),
     path("public/catalogue/", public_views.catalogue, name="public-catalogue"),
     path("public/cleanups/<int:pk>/", public_views.cleanup_result, name="public-cleanup"),
+]
+
+# (issue 14) kinds: a draft per kind, the major-decision catalogue (staff and public)
+urlpatterns += [
+    path("documents/new/<str:kind>/", kind_views.document_create_kind, name="document-create-kind"),
+    path("catalogue/", kind_views.catalogue, name="catalogue"),
+    path("public/decision-catalogue/", kind_views.public_catalogue, name="public-decision-catalogue"),
+]
+
+# (issue 15) 备案审查: both sides' desks, one filing's thread, the figures, the public's requests
+urlpatterns += [
+    path("filings/", filing_views.filing_desk, name="filing-desk"),
+    path("filings/outgoing/", filing_views.filing_outgoing, name="filing-outgoing"),
+    path("filings/figures/", filing_views.filing_figures, name="filing-figures"),
+    path("filings/<int:pk>/", filing_views.filing_thread, name="filing"),
+    path("filings/<int:pk>/do/<str:act>/", filing_views.filing_act, name="filing-act"),
+    path("public/review-requests/", filing_views.review_request_form, name="review-request"),
+    path("public/review-requests/status/", filing_views.review_request_status, name="review-request-status"),
+]
+urlpatterns += [
+    path("filings/requests/<int:pk>/reply/", filing_views.review_request_reply, name="review-request-reply"),
 ]

@@ -164,10 +164,16 @@ def document_edit(request, pk):
     initial = {"title": doc.title, "kind": doc.kind, "issuer": doc.issuer, "affects_rights": doc.affects_rights,
                "business_related": doc.business_related, "validity_years": doc.validity_years,
                "provisional": doc.provisional, "body": doc.body}
-    form = forms.DocumentForm(request.POST or None, initial=initial, user=request.user)
+    form_class = forms.DocumentForm
+    if doc.kind == Document.Kind.CONTRACT:  # R18: a contract's particulars are edited with its text
+        form_class = forms.ContractDocumentForm
+        initial.update(counterparty=doc.contract_counterparty, amount_yuan=doc.contract_amount_yuan,
+                       contract_type=doc.contract_type, term_months=doc.contract_term_months)
+    form = form_class(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.service_arguments() if isinstance(form, forms.ContractDocumentForm) else form.cleaned_data
         try:
-            services.document_update(actor=request.user, document_id=pk, **form.cleaned_data)
+            services.document_update(actor=request.user, document_id=pk, **data)
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -253,6 +259,7 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
         "dispose_form": forms.DisposeForm(), "resolve_form": forms.ResolveFindingForm(),
         "evaluation_form": forms.EvaluationForm(initial={"evaluated_on": today()}),
         "error": error,
+        "kind_panel": actions.kind_panel(doc, request.user, forms_by_action),
     }
 
 

@@ -211,6 +211,21 @@ PAGES = {
     "web:interpretation": ("published", None, expect(LOGIN, 200, 404, 403, 403, 403)),
     "web:public-catalogue": ("published", None, PUBLIC),
     "web:public-cleanup": ("cleanup_published", None, PUBLIC),
+    # (issue 14) a draft per kind (a contract here), the decision catalogue for staff and public
+    "web:document-create-kind": ("none", None, expect(LOGIN, 200, 200, 403, 403, 403)),
+    "web:catalogue": ("none", None, expect(LOGIN, 200, 200, 200, 200, 200)),
+    "web:public-decision-catalogue": ("none", None, PUBLIC),
+    # (issue 15) filings as their API: the recipient's desk, the issuer's outgoing filings, the
+    # figures of one's area; one filing 404 to whom may not see it, its act 403 to the other side
+    "web:filing-desk": ("none", None, expect(LOGIN, 403, 403, 200, 403, 200)),
+    "web:filing-outgoing": ("none", None, expect(LOGIN, 403, 403, 403, 200, 200, 403)),
+    "web:filing-figures": ("none", None, expect(LOGIN, 403, 403, 200, 200, 200)),
+    "web:filing": ("filing_due", None, expect(LOGIN, 404, 404, 200, 200, 200)),
+    "web:filing-act": ("filing_submitted", {}, expect(LOGIN, 404, 404, 302, 403, 403)),
+    "web:review-request": ("none", None, PUBLIC),
+    "web:review-request-status": ("none", None, PUBLIC),
+    "web:review-request-reply": ("review_request", {"reply-outcome": "no_issue", "reply-reply": "未发现问题"},
+                                 expect(LOGIN, 404, 404, 302, 404, 403)),
 }
 
 
@@ -452,6 +467,14 @@ def test_page_authorisation(name, role, users, world):
         kwargs = {"pk": w["doc"].opinions.get().pk}
     elif name in ("web:cleanup", "web:public-cleanup"):
         kwargs = {"pk": w["cleanup"].pk}
+    elif name == "web:document-create-kind":
+        kwargs = {"kind": "contract"}
+    elif name == "web:filing-act":
+        kwargs = {"pk": w["filing"].pk, "act": "accept"}
+    elif name == "web:filing":
+        kwargs = {"pk": w["filing"].pk}
+    elif name == "web:review-request-reply":
+        kwargs = {"pk": w["request"].pk}
     elif "doc" in w and name not in ("web:portal", "web:public-catalogue"):
         kwargs = {"pk": w["doc"].pk}
     url = reverse(name, kwargs=kwargs)
