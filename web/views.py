@@ -34,6 +34,7 @@ from review import files, letters, lifecycle, permissions, selectors, services
 from review.api.filters import DocumentFilter
 from review.history import verify_chain
 from review.models import Document, Opinion, ReviewRound, State
+from review.precheck.rules import name as rule_name
 from web import actions, charts, forms
 
 
@@ -108,7 +109,8 @@ def adviser_home(request):
 
 
 def auditor_home(request):
-    listing = DocumentFilter(request.GET or None, queryset=permissions.documents_visible_to(request.user)
+    listing = DocumentFilter(request.GET, queryset=  # unfiltered at first: every document in view
+                             permissions.documents_visible_to(request.user)
                              .defer("current_version__body").order_by("-updated_at", "-id"))
     page = Paginator(listing.qs if listing.is_valid() else Document.objects.none(), 50).get_page(request.GET.get("page"))
     year = today().year
@@ -183,7 +185,7 @@ def _highlighted(body: str, findings: list[dict]) -> str:
         if f["start"] < pos:
             continue
         out.append(escape(body[pos:f["start"]]))
-        out.append(f'<mark class="finding" title="{escape(f["rule"])}：{escape(f["explanation"])}">'
+        out.append(f'<mark class="finding" title="{escape(rule_name(f["rule"]))}：{escape(f["explanation"])}">'
                    f'{escape(body[f["start"]:f["end"]])}</mark>')
         pos = f["end"]
     out.append(escape(body[pos:]))
@@ -234,7 +236,7 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
         "desk_actions": [(a, forms_by_action.get(a.name) or actions.make_form(a, doc)) for a in desk_actions],
         "document": doc,
         "body_html": _highlighted(doc.body, current.precheck if current else []),
-        "precheck": (current.precheck or []) if current else [],
+        "precheck": [{**f, "rule_name": rule_name(f["rule"])} for f in (current.precheck or [])] if current else [],
         "versions": versions,
         "diff": _diff(versions, request.GET.get("diff")),
         "rounds": rounds,
