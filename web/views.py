@@ -3,6 +3,7 @@ user may take now, the dashboard and the inbox. Reads come from the selectors, w
 through the services; a refused act shows the service's Chinese message and changes nothing."""
 from __future__ import annotations
 
+import csv
 import difflib
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -382,14 +383,29 @@ def dashboard(request):
     org_ids = permissions.figure_org_ids(request.user)
     counts = selectors.state_counts(permissions.documents_visible_to(request.user))
     by_month = reports.reviews_by_month(year, org_ids)
-    review_rate = [(f"{m}月", by_month[m][1] / by_month[m][0] if m in by_month else 0) for m in range(1, 13)]
+    review_rate = [(f"{m}月", by_month[m][1] / by_month[m][0] if by_month.get(m, (0,))[0] else None)
+                   for m in range(1, 13)]  # all twelve months; a month without opinions is —, not 0%
     figures = reports.annual_figures(year, org_ids)
-    filing_rate = figures["filed_on_time"] / figures["filed"] if figures["filed"] else 0
+    filing_rate = figures["filed_on_time"] / figures["filed"] if figures["filed"] else None
+    charts_by_id = {
+        "states": charts.hbars([(label, counts[value]) for value, label in State.choices]),
+        "reviews": charts.columns(review_rate, percent=True),
+        "filings": charts.hbars([(_("Filed on time"), filing_rate)], width=360, percent=True),
+    }
+    export = request.GET.get("export")
+    if export in charts_by_id:  # each chart's table as CSV (UTF-8 with a BOM for Excel)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{export}-{year}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([_("Item"), _("Value")])
+        writer.writerows([b.label, b.text] for b in charts_by_id[export]["bars"])
+        return response
     return render(request, "web/dashboard.html", {
         "year": year,
-        "states_chart": charts.bars([(label, counts[value]) for value, label in State.choices]),
-        "review_chart": charts.bars(review_rate, percent=True),
-        "filing_chart": charts.bars([(_("Filed on time"), filing_rate)], width=200, percent=True),
+        "states_chart": charts_by_id["states"],
+        "review_chart": charts_by_id["reviews"],
+        "filing_chart": charts_by_id["filings"],
         "figures": figures,
     })
 
