@@ -218,5 +218,7 @@ class PublicCommentForm(forms.Form):
     contact = LineFormField(label=_("Contact (optional)"), max_length=100, required=False, name_zh="联系方式")
     body = TextFormField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     # Anti-spam: a field people never see and robots fill in.
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={
-        "autocomplete": "off", "tabindex": "-1", "class": "hp"}))
+    # No visible label (people saw an English "Website:" above the button); a screen reader is
+    # told to leave it empty.
+    website = forms.CharField(required=False, label="", widget=forms.TextInput(attrs={
+        "autocomplete": "off", "tabindex": "-1", "class": "hp", "aria-label": "此项无需填写"}))
