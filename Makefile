@@ -37,7 +37,7 @@ test: install
 clean:
 	rm -rf var/db.sqlite3 var/broker .pytest_cache
 
-# --- operations (DESIGN §8, README "Production") --------------------------------------------
+# --- operations (docs/architecture.md, README "Production") --------------------------------------------
 backup: install          ## DATABASE_URL=postgres://... make backup [OUT=dir]
 	deploy/backup.sh $(OUT)
 
