@@ -49,8 +49,12 @@ def axe(page, *, impacts=("serious", "critical")) -> list[dict]:
 
 
 def shot(page, name, *, full_page=True):
+    """A screenshot for the gallery: JPEG (small enough to commit) when `make screenshots` runs."""
     GALLERY.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(GALLERY / f"{name}.png"), full_page=full_page)
+    if os.environ.get("GALLERY"):
+        page.screenshot(path=str(GALLERY / f"{name}.jpg"), full_page=full_page, type="jpeg", quality=70)
+    else:
+        page.screenshot(path=str(GALLERY / f"{name}.png"), full_page=full_page)
 
 
 @pytest.fixture(scope="module")
