@@ -67,3 +67,4 @@ bench: install           ## benchmarks on PostgreSQL at 10,000 and 100,000 docum
 	$(PY) bench/bench_precheck.py
 	$(PY) bench/bench_docx.py
 	LOG_LEVEL=ERROR $(PY) bench/bench_comments.py
+	LOG_LEVEL=ERROR $(PY) bench/bench_search.py --documents 1000000
