@@ -4,6 +4,7 @@ through the services; a refused act shows the service's Chinese message and chan
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 
 from django.conf import settings
@@ -244,8 +245,10 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
         "findings": findings,
         "comments": comments,
         "comment_report": report,
-        "history": _labelled(selectors.history_of(doc)),
-        "actions": [(a, forms_by_action.get(a.name) or a.form(prefix=a.name),
+        "history": _labelled(selectors.history_of(doc), doc),
+        "state_label": reworded(doc.get_state_display(), doc),
+        "actions": [(dataclasses.replace(a, label=reworded(a.label, doc)),
+                     forms_by_action.get(a.name) or a.form(prefix=a.name),
                      forms.FindingFormSet(prefix=f"{a.name}-findings") if a.with_findings else None)
                     for a in offered],
         "may_edit": actions.may_edit(doc, request.user),
@@ -261,6 +264,13 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
 STATE_LABELS = dict(State.choices)
 
 
+def reworded(text: str, doc) -> str:
+    """合法性审查 for decisions, contracts and other documents (Document.review_word), in the labels
+    the lifecycle shares with normative documents (报送合法性审核, 合法性审核中)."""
+    word = doc.review_word
+    return text.replace("合法性审核", word) if word != "合法性审核" and text else text
+
+
 def _opinions_shown(user, doc) -> list:
     """The document's opinion letters: issued ones to whoever sees the document; drafts (awaiting
     signature, sent back) to the review body only."""
@@ -270,12 +280,15 @@ def _opinions_shown(user, doc) -> list:
     return list(opinions.prefetch_related(None).select_related("drafted_by", "signed_by"))
 
 
-def _labelled(history):
+def _labelled(history, doc=None):
     rows = list(history)
     for row in rows:
         row.action_label = lifecycle.label(row.action)
         row.from_label = STATE_LABELS.get(row.from_state, row.from_state)
         row.to_label = STATE_LABELS.get(row.to_state, row.to_state)
+        if doc is not None:
+            row.action_label, row.from_label, row.to_label = (
+                reworded(row.action_label, doc), reworded(row.from_label, doc), reworded(row.to_label, doc))
     return rows
 
 

@@ -59,3 +59,13 @@ def test_the_auditors_home_lists_documents_before_any_filter(users, make_documen
     assert "没有文件" not in html and "共0件" not in html
     filtered = login(users, "auditor").get("/?state=published").content.decode()
     assert "春城市已公布办法" in filtered and "春城市起草中办法" not in filtered
+
+
+def test_a_contracts_page_says_legality_examination_in_its_state_acts_and_history(users, make_document):
+    doc = make_document("submitted", kind="contract")
+    html = login(users, "reviewer").get(f"/documents/{doc.pk}/").content.decode()
+    assert 'id="doc-state">合法性审查中</span>' in html and "报送合法性审查" in html
+    assert "合法性审核中" not in html and "报送合法性审核" not in html
+    normative = make_document("submitted")
+    html = login(users, "reviewer").get(f"/documents/{normative.pk}/").content.decode()
+    assert 'id="doc-state">合法性审核中</span>' in html
