@@ -327,7 +327,7 @@ def document_act(request, pk, action):
         result = act.service(actor=request.user, document_id=pk, **kwargs)
     except DomainError as error:
         return _refused(request, pk, error, act.name, form)
-    messages.success(request, actions.done_message(act, result, kwargs))
+    messages.success(request, reworded(actions.done_message(act, result, kwargs), doc))
     if request.POST.get("next") == "home":  # an act taken on a desk goes back to the desk
         return redirect("web:home")
     return redirect("web:document", pk)
