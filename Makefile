@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test migrate seed clean backup restore cluster-start cluster-stop load schemathesis bench
+.PHONY: install demo test migrate seed clean backup restore cluster-start cluster-stop load schemathesis bench screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -34,10 +34,16 @@ demo: seed
 test: install
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+screenshots: install     ## docs/screenshots/ from the browser tests (Debian chromium; axe-core checks each page)
+	rm -f docs/screenshots/*.jpg
+	GALLERY=docs/screenshots $(VENV)/bin/pytest -q -p no:cacheprovider tests/browser/test_accessibility.py \
+		tests/browser/test_phones.py tests/browser/test_keyboard.py
+	$(PY) tests/browser/gallery.py docs/screenshots
+
 clean:
 	rm -rf var/db.sqlite3 var/broker .pytest_cache
 
-# --- operations (DESIGN §8, README "Production") --------------------------------------------
+# --- operations (docs/architecture.md, README "Production") --------------------------------------------
 backup: install          ## DATABASE_URL=postgres://... make backup [OUT=dir]
 	deploy/backup.sh $(OUT)
 
@@ -61,3 +67,4 @@ bench: install           ## benchmarks on PostgreSQL at 10,000 and 100,000 docum
 	$(PY) bench/bench_precheck.py
 	$(PY) bench/bench_docx.py
 	LOG_LEVEL=ERROR $(PY) bench/bench_comments.py
+	LOG_LEVEL=ERROR $(PY) bench/bench_search.py --documents 1000000

@@ -264,13 +264,16 @@ if REDIS_URL:
 else:
     # The embedded default: a broker that needs no server, shared by web and worker processes.
     _broker_dir = VAR_DIR / "broker"
-    for _sub in ("out", "processed"):
+    for _sub in ("out", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "data_folder_processed": str(_broker_dir / "processed"),
+        # kombu keeps its exchange tables (celery.exchange, the worker's broadcast) in
+        # control_folder, "control" in the working directory unless told: under var/ with the rest
+        "control_folder": str(_broker_dir / "control"),
     }
     CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE

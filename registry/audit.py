@@ -8,20 +8,39 @@ import io
 import tempfile
 
 from django.db import connection, transaction
-from django.db.models import CharField, F, Func, QuerySet, Value
+from django.db.models import Case, CharField, F, Func, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core.errors import InvalidInput
 from core.exports import SQL_NEUTRALISE_TEMPLATE, neutralise_row, xlsx_row
-from review.models import History
+from review.models import History, State
 
 COLUMNS = [
     ("seq", "序号"), ("at", "时间"), ("document_id", "文件ID"), ("document_number", "统一编号"),
     ("document_title", "文件标题"), ("action", "操作"), ("from_state", "原状态"), ("to_state", "新状态"),
     ("actor", "操作人"), ("opinion", "意见/理由"), ("version", "文本版本"), ("hash", "哈希"),
+    # people read the Chinese columns above; programs match on the codes, kept in the last columns
+    ("action_code", "操作代码"), ("from_state_code", "原状态代码"), ("to_state_code", "新状态代码"),
 ]
+
+
+def action_labels() -> dict[str, str]:
+    """Every act's Chinese label by its code (review.lifecycle.label), for the exports."""
+    from review import lifecycle
+
+    return {name: lifecycle.label(name) for name in [*lifecycle.transitions(), *lifecycle.OTHER_ACTS]}
+
+
+def state_labels() -> dict[str, str]:
+    return dict(State.choices)
+
+
+def _labelled(field: str, labels: dict[str, str]):
+    """``field``'s Chinese label in SQL (an unknown code stays as it is)."""
+    return Case(*[When(**{field: code}, then=Value(label)) for code, label in labels.items()],
+                default=F(field), output_field=CharField())
 
 
 def _moment(value: str, *, end: bool) -> dt.datetime:
@@ -60,11 +79,15 @@ def events(*, actor=None, action=None, since=None, until=None, document=None) ->
     )
 
 
-def _row(event, tz=None) -> list:
+def _row(event, tz=None, actions=None, states=None) -> list:
     local = event["at"].astimezone(tz or timezone.get_current_timezone()).isoformat(timespec="seconds")
+    actions = action_labels() if actions is None else actions
+    states = state_labels() if states is None else states
+    action, before, after = event["action"], event["from_state"], event["to_state"]
     return [event["seq"], local, event["document_id"], event["document_number"] or "", event["document_title"],
-            event["action"], event["from_state"], event["to_state"], event["actor_name"] or "系统",
-            event["opinion"], event["version_number"] or "", event["hash"]]
+            actions.get(action, action), states.get(before, before), states.get(after, after),
+            event["actor_name"] or "系统", event["opinion"], event["version_number"] or "", event["hash"],
+            action, before, after]
 
 
 def csv_stream(queryset, chunk_size=2000):
@@ -74,14 +97,14 @@ def csv_stream(queryset, chunk_size=2000):
     if connection.vendor == "postgresql":
         yield from _pg_csv_stream(queryset)
         return
-    tz = timezone.get_current_timezone()
+    tz, actions, states = timezone.get_current_timezone(), action_labels(), state_labels()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([label for _, label in COLUMNS])
     yield "\ufeff" + buffer.getvalue()
     rows = []
     for event in queryset.iterator(chunk_size=chunk_size):
-        rows.append(neutralise_row(_row(event, tz)))  # a title "=HYPERLINK(…)" stays text
+        rows.append(neutralise_row(_row(event, tz, actions, states)))  # a title "=HYPERLINK(…)" stays text
         if len(rows) == chunk_size:
             yield _flush(buffer, writer, rows)
     if rows:
@@ -103,9 +126,11 @@ def _pg_csv_stream(queryset):
         "seq",
         Func(F("at"), Value('YYYY-MM-DD"T"HH24:MI:SSTZH:TZM'), function="to_char", output_field=CharField()),
         "document_id", inert(Coalesce(F("document__number"), Value(""))), inert("document__title"),
-        inert("action"), inert("from_state"), inert("to_state"),
+        inert(_labelled("action", action_labels())), inert(_labelled("from_state", state_labels())),
+        inert(_labelled("to_state", state_labels())),
         inert(Coalesce(F("actor__username"), Value("系统"))), inert("opinion"),
         Coalesce(Cast(F("version__number"), CharField()), Value("")), inert("hash"),
+        inert("action"), inert("from_state"), inert("to_state"),
     )
     sql, params = rows.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -131,10 +156,20 @@ def xlsx_file(queryset, chunk_size=2000):
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("操作记录")
     sheet.append([label for _, label in COLUMNS])
-    tz = timezone.get_current_timezone()
+    tz, actions, states = timezone.get_current_timezone(), action_labels(), state_labels()
     for event in queryset.iterator(chunk_size=chunk_size):
-        sheet.append(xlsx_row(sheet, _row(event, tz)))
+        sheet.append(xlsx_row(sheet, _row(event, tz, actions, states)))
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     workbook.save(out)
     out.seek(0)
+    return out
+
+
+def api_row(event, actions=None, states=None) -> dict:
+    """One event for the API: the codes under their old keys (clients match on them) and the
+    Chinese labels beside them (``*_label``)."""
+    row = _row(event, None, actions, states)
+    out = dict(zip([c for c, _ in COLUMNS[:12]], row[:12]))
+    out.update(action=row[12], from_state=row[13], to_state=row[14],
+               action_label=row[5], from_state_label=row[6], to_state_label=row[7])
     return out

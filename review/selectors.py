@@ -1,7 +1,8 @@
 """Every read the API and the pages share. Who may see what is review.permissions' answer."""
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, F, Func, OuterRef, Q, QuerySet, Subquery, TextField
 from django.utils import timezone
 
 from accounts.models import REVIEW_ROLES, Role, User
@@ -73,7 +74,29 @@ def search(queryset: QuerySet[Document], text: str) -> QuerySet[Document]:
     text = (text or "").strip()
     if not text:
         return queryset
-    return queryset.filter(Q(title__icontains=text) | Q(number__icontains=text))
+    contains = Q(title__icontains=text) | Q(number__icontains=text)
+    caseless = text.isascii() or text.upper() == text.lower()  # Python's and PostgreSQL's UPPER agree
+    if len(text) == 2 and caseless and connection.vendor == "postgresql":
+        # Two characters (校外, 罚款): pg_trgm cannot help; the bigram indexes (migration 0015)
+        # find the candidates and icontains keeps the result exactly what it was.
+        # The pair's presence (title or number) is exactly the two indexes' BitmapOr, so PostgreSQL
+        # never computes doc_bigrams() per row; contains then checks the candidates. Equal to
+        # contains alone: a title containing the pair contains the pair as a bigram.
+        pair = [text.upper()]
+        return queryset.alias(title_bigrams=Bigrams("title"), number_bigrams=Bigrams("number")).filter(
+            Q(title_bigrams__contains=pair) | Q(number_bigrams__contains=pair)).filter(contains)
+    return queryset.filter(contains)
+
+
+class Bigrams(Func):
+    """doc_bigrams(column): every two-character piece of UPPER(column), the expression of the
+    PostgreSQL GIN indexes document_title_bigram and document_number_bigram."""
+    function = "doc_bigrams"
+
+    def __init__(self, expression):
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(expression, output_field=ArrayField(TextField()))
 
 
 def overdue_filter() -> Q:

@@ -218,8 +218,10 @@ class PublicCommentForm(forms.Form):
     contact = LineFormField(label=_("Contact (optional)"), max_length=100, required=False, name_zh="联系方式")
     body = TextFormField(label=_("Your comment"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000)
     # Anti-spam: a field people never see and robots fill in.
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={
-        "autocomplete": "off", "tabindex": "-1", "class": "hp"}))
+    # No visible label (people saw an English "Website:" above the button); a screen reader is
+    # told to leave it empty.
+    website = forms.CharField(required=False, label="", widget=forms.TextInput(attrs={
+        "autocomplete": "off", "tabindex": "-1", "class": "hp", "aria-label": "此项无需填写"}))
 
 
 # --- after publication (R20): clean-up campaigns and the policy interpretation ------------------
@@ -341,8 +343,8 @@ class ReviewRequestForm(forms.Form):
     contact = LineFormField(label=_("Contact"), max_length=100, name_zh="联系方式")
     reason = TextFormField(label=_("Why the document should be reviewed"), widget=forms.Textarea(attrs={"rows": 6}),
                            max_length=20000)
-    website = forms.CharField(required=False, widget=forms.TextInput(attrs={
-        "autocomplete": "off", "tabindex": "-1", "class": "hp"}))
+    website = forms.CharField(required=False, label="", widget=forms.TextInput(attrs={
+        "autocomplete": "off", "tabindex": "-1", "class": "hp", "aria-label": "此项无需填写"}))
 
 
 class ReceiptForm(forms.Form):

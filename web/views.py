@@ -3,6 +3,8 @@ user may take now, the dashboard and the inbox. Reads come from the selectors, w
 through the services; a refused act shows the service's Chinese message and changes nothing."""
 from __future__ import annotations
 
+import csv
+import dataclasses
 import difflib
 
 from django.conf import settings
@@ -11,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -35,6 +37,7 @@ from review import files, letters, lifecycle, permissions, selectors, services
 from review.api.filters import DocumentFilter
 from review.history import verify_chain
 from review.models import Document, Opinion, ReviewRound, State
+from review.precheck.rules import name as rule_name
 from web import actions, charts, forms
 
 
@@ -109,7 +112,8 @@ def adviser_home(request):
 
 
 def auditor_home(request):
-    listing = DocumentFilter(request.GET or None, queryset=permissions.documents_visible_to(request.user)
+    listing = DocumentFilter(request.GET, queryset=  # unfiltered at first: every document in view
+                             permissions.documents_visible_to(request.user)
                              .defer("current_version__body").order_by("-updated_at", "-id"))
     page = Paginator(listing.qs if listing.is_valid() else Document.objects.none(), 50).get_page(request.GET.get("page"))
     year = today().year
@@ -190,7 +194,7 @@ def _highlighted(body: str, findings: list[dict]) -> str:
         if f["start"] < pos:
             continue
         out.append(escape(body[pos:f["start"]]))
-        out.append(f'<mark class="finding" title="{escape(f["rule"])}：{escape(f["explanation"])}">'
+        out.append(f'<mark class="finding" title="{escape(rule_name(f["rule"]))}：{escape(f["explanation"])}">'
                    f'{escape(body[f["start"]:f["end"]])}</mark>')
         pos = f["end"]
     out.append(escape(body[pos:]))
@@ -241,15 +245,17 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
         "desk_actions": [(a, forms_by_action.get(a.name) or actions.make_form(a, doc)) for a in desk_actions],
         "document": doc,
         "body_html": _highlighted(doc.body, current.precheck if current else []),
-        "precheck": (current.precheck or []) if current else [],
+        "precheck": [{**f, "rule_name": rule_name(f["rule"])} for f in (current.precheck or [])] if current else [],
         "versions": versions,
         "diff": _diff(versions, request.GET.get("diff")),
         "rounds": rounds,
         "findings": findings,
         "comments": comments,
         "comment_report": report,
-        "history": _labelled(selectors.history_of(doc)),
-        "actions": [(a, forms_by_action.get(a.name) or a.form(prefix=a.name),
+        "history": _labelled(selectors.history_of(doc), doc),
+        "state_label": reworded(doc.get_state_display(), doc),
+        "actions": [(dataclasses.replace(a, label=reworded(a.label, doc)),
+                     forms_by_action.get(a.name) or a.form(prefix=a.name),
                      forms.FindingFormSet(prefix=f"{a.name}-findings") if a.with_findings else None)
                     for a in offered],
         "may_edit": actions.may_edit(doc, request.user),
@@ -266,6 +272,13 @@ def _document_context(request, doc, *, forms_by_action=None, error=None):
 STATE_LABELS = dict(State.choices)
 
 
+def reworded(text: str, doc) -> str:
+    """合法性审查 for decisions, contracts and other documents (Document.review_word), in the labels
+    the lifecycle shares with normative documents (报送合法性审核, 合法性审核中)."""
+    word = doc.review_word
+    return text.replace("合法性审核", word) if word != "合法性审核" and text else text
+
+
 def _opinions_shown(user, doc) -> list:
     """The document's opinion letters: issued ones to whoever sees the document; drafts (awaiting
     signature, sent back) to the review body only."""
@@ -275,12 +288,15 @@ def _opinions_shown(user, doc) -> list:
     return list(opinions.prefetch_related(None).select_related("drafted_by", "signed_by"))
 
 
-def _labelled(history):
+def _labelled(history, doc=None):
     rows = list(history)
     for row in rows:
         row.action_label = lifecycle.label(row.action)
         row.from_label = STATE_LABELS.get(row.from_state, row.from_state)
         row.to_label = STATE_LABELS.get(row.to_state, row.to_state)
+        if doc is not None:
+            row.action_label, row.from_label, row.to_label = (
+                reworded(row.action_label, doc), reworded(row.from_label, doc), reworded(row.to_label, doc))
     return rows
 
 
@@ -319,7 +335,7 @@ def document_act(request, pk, action):
         result = act.service(actor=request.user, document_id=pk, **kwargs)
     except DomainError as error:
         return _refused(request, pk, error, act.name, form)
-    messages.success(request, actions.done_message(act, result, kwargs))
+    messages.success(request, reworded(actions.done_message(act, result, kwargs), doc))
     if request.POST.get("next") == "home":  # an act taken on a desk goes back to the desk
         return redirect("web:home")
     return redirect("web:document", pk)
@@ -388,14 +404,29 @@ def dashboard(request):
     org_ids = permissions.figure_org_ids(request.user)
     counts = selectors.state_counts(permissions.documents_visible_to(request.user))
     by_month = reports.reviews_by_month(year, org_ids)
-    review_rate = [(f"{m}月", by_month[m][1] / by_month[m][0] if m in by_month else 0) for m in range(1, 13)]
+    review_rate = [(f"{m}月", by_month[m][1] / by_month[m][0] if by_month.get(m, (0,))[0] else None)
+                   for m in range(1, 13)]  # all twelve months; a month without opinions is —, not 0%
     figures = reports.annual_figures(year, org_ids)
-    filing_rate = figures["filed_on_time"] / figures["filed"] if figures["filed"] else 0
+    filing_rate = figures["filed_on_time"] / figures["filed"] if figures["filed"] else None
+    charts_by_id = {
+        "states": charts.hbars([(label, counts[value]) for value, label in State.choices]),
+        "reviews": charts.columns(review_rate, percent=True),
+        "filings": charts.hbars([(_("Filed on time"), filing_rate)], width=360, percent=True),
+    }
+    export = request.GET.get("export")
+    if export in charts_by_id:  # each chart's table as CSV (UTF-8 with a BOM for Excel)
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="dashboard-{export}-{year}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([_("Item"), _("Value")])
+        writer.writerows([b.label, b.text] for b in charts_by_id[export]["bars"])
+        return response
     return render(request, "web/dashboard.html", {
         "year": year,
-        "states_chart": charts.bars([(label, counts[value]) for value, label in State.choices]),
-        "review_chart": charts.bars(review_rate, percent=True),
-        "filing_chart": charts.bars([(_("Filed on time"), filing_rate)], width=200, percent=True),
+        "states_chart": charts_by_id["states"],
+        "review_chart": charts_by_id["reviews"],
+        "filing_chart": charts_by_id["filings"],
         "figures": figures,
     })
 

@@ -67,7 +67,8 @@ class AuditEvents(GenericAPIView):
             return FileResponse(audit.xlsx_file(rows), as_attachment=True, filename=f"audit-events-{stamp}.xlsx",
                                 content_type=XLSXRenderer.media_type)
         page = self.paginate_queryset(rows)
-        return self.get_paginated_response([dict(zip([c for c, _ in audit.COLUMNS], audit._row(e))) for e in page])
+        actions, states = audit.action_labels(), audit.state_labels()
+        return self.get_paginated_response([audit.api_row(e, actions, states) for e in page])
 
 
 class AnnualStats(APIView):

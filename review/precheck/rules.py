@@ -34,6 +34,8 @@ __all__ = [
     "Rule",
     "RULES",
     "RULES_BY_ID",
+    "NAMES",
+    "name",
     "CITATION",
     "LOCAL_BASIS",
     "NEGATION",
@@ -328,3 +330,20 @@ DUTY = Rule(
 # sentence when a more specific rule already fires there.
 RULES: tuple[Rule, ...] = (PENALTY, LICENCE, COERCION, FEE, CERTIFICATE, COMPETITION, DUTY)
 RULES_BY_ID = {r.id: r for r in RULES}
+
+
+#: What users read for a rule id (the id stays in code, tests and machine columns).
+NAMES: dict[str, str] = {
+    "R1.penalty": "设定行政处罚",
+    "R1.licence": "设定行政许可",
+    "R1.coercion": "设定行政强制",
+    "R1.fee": "设定收费",
+    "R1.certificate": "要求无依据的证明材料",
+    "R1.competition": "排除、限制公平竞争",
+    "R1.duty": "减损权利或者增加义务",
+}
+
+
+def name(rule_id: str) -> str:
+    """The rule's Chinese name; an id not known here is shown as the generic pre-check finding."""
+    return NAMES.get(rule_id, "合法性预检提示")

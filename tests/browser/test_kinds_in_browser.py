@@ -85,8 +85,8 @@ def test_a_contract_reviewed_with_an_advisers_opinion_and_signed(open_as, live_s
     assert "act-open_public_comment" not in drafter.content()  # R18: a contract is not put out for comment
     drafter.fill("#id_submit_for_review-drafting_notes", "依据《中华人民共和国民法典》合同编")
     drafter.click("#act-submit_for_review button[type=submit]")
-    drafter.wait_for_selector("text=已完成：报送合法性审核")  # the act's label is the transition's
-    assert drafter.inner_text("#doc-state") == "合法性审核中"
+    drafter.wait_for_selector("text=已完成：报送合法性审查")  # 合法性审查 for a contract (the act says its kind)
+    assert drafter.inner_text("#doc-state") == "合法性审查中"
 
     # R16: 3.6 million yuan is above the threshold; without the adviser's opinion, no approval
     reviewer = open_as("reviewer")
@@ -136,7 +136,7 @@ def test_a_major_decision_from_catalogue_to_publication(open_as, live_server, bu
     drafter.wait_for_selector("text=已完成：结束征求意见并修改")
     drafter.fill("#id_submit_for_review-drafting_notes", "依据《重大行政决策程序暂行条例》")
     drafter.click("#act-submit_for_review button[type=submit]")
-    drafter.wait_for_selector("#doc-state >> text=合法性审核中")
+    drafter.wait_for_selector("#doc-state >> text=合法性审查中")
     shot(drafter, "kind-decision-submitted")
 
     adviser_opinion(open_as, url, doc)
@@ -189,7 +189,7 @@ def test_an_important_document_reviewed(open_as, live_server, bureau, orgs):
     assert "重要文件" in drafter.inner_text("main")
     drafter.fill("#id_submit_for_review-drafting_notes", "依据《国务院办公厅关于促进3岁以下婴幼儿照护服务发展的指导意见》")
     drafter.click("#act-submit_for_review button[type=submit]")
-    drafter.wait_for_selector("#doc-state >> text=合法性审核中")
+    drafter.wait_for_selector("#doc-state >> text=合法性审查中")
     reviewer = open_as("reviewer")
     approve(reviewer, url, doc)
     assert reviewer.inner_text("#doc-state") == "已出具审核意见"

@@ -56,15 +56,23 @@ def test_csv_and_xlsx_carry_the_same_rows_as_the_api(client_for, world):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:2] == ["序号", "时间"] and len(rows) - 1 == len(api_rows)
     assert [int(row[0]) for row in rows[1:]] == [e["seq"] for e in api_rows]
-    assert [row[5] for row in rows[1:]] == [e["action"] for e in api_rows]
+    # people read Chinese (操作 审核通过（合法）), programs the codes in the last columns (操作代码 approve)
+    assert rows[0][5:8] == ["操作", "原状态", "新状态"] and rows[0][12:] == ["操作代码", "原状态代码", "新状态代码"]
+    assert [row[5] for row in rows[1:]] == [e["action_label"] for e in api_rows]
+    assert [row[12] for row in rows[1:]] == [e["action"] for e in api_rows]
+    assert "审核通过（合法）" in {row[5] for row in rows[1:]} and "approve" not in {row[5] for row in rows[1:]}
+    assert "合法性审核中" in {row[7] for row in rows[1:]}
     # every column, as text, is the same whichever path wrote it (PostgreSQL's COPY or Python)
-    assert rows[1:] == [["" if v is None else str(v) for v in e.values()] for e in api_rows]
+    keys = ["seq", "at", "document_id", "document_number", "document_title", "action_label", "from_state_label",
+            "to_state_label", "actor", "opinion", "version", "hash", "action", "from_state", "to_state"]
+    assert rows[1:] == [["" if e[k] is None else str(e[k]) for k in keys] for e in api_rows]
 
     r = client.get("/api/audit/events/?format=xlsx&action=approve")
     assert r.status_code == 200
     sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content)), read_only=True).active
     values = list(sheet.values)
-    assert values[0][0] == "序号" and len(values) == 2 and values[1][5] == "approve"
+    assert values[0][0] == "序号" and len(values) == 2 and values[1][5] == "审核通过（合法）"
+    assert values[0][12] == "操作代码" and values[1][12] == "approve"
 
 
 def test_verify_audit_log_command(world):
