@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from registry import selectors as registry_selectors
 from registry.models import CleanupItem, Evaluation, RegistryEntry
 from review import selectors
-from review.api.serializers import TEXT_MAX, InterpretationSerializer
+from review.api.serializers import TEXT_MAX, AfterPublicationFields
 from review.models import Document
 from core.clock import today
 
@@ -99,7 +99,7 @@ class _AfterPublicationList(serializers.ListSerializer):
         return super().to_representation(items)
 
 
-class PublicDocumentSerializer(serializers.ModelSerializer):
+class PublicDocumentSerializer(AfterPublicationFields, serializers.ModelSerializer):
     body = serializers.CharField(source="current_version.body", default="")
     issuer = serializers.CharField(source="issuer.code")
     issuer_name = serializers.CharField(source="issuer.name")
@@ -124,22 +124,6 @@ class PublicDocumentSerializer(serializers.ModelSerializer):
         if document.state == "published" and document.not_yet_effective:
             return "not_yet_effective"
         return {"published": "valid", "repealed": "repealed", "expired": "expired"}.get(document.state, "")
-
-    def get_repeals(self, document) -> list[int]:
-        return selectors.after_publication_of(document)["repeals"]
-
-    def get_amends(self, document) -> list[int]:
-        return selectors.after_publication_of(document)["amends"]
-
-    def get_repealed_by(self, document) -> int | None:
-        return selectors.after_publication_of(document)["repealed_by"]
-
-    def get_amended_by(self, document) -> list[int]:
-        return selectors.after_publication_of(document)["amended_by"]
-
-    @extend_schema_field(InterpretationSerializer(allow_null=True))
-    def get_interpretation(self, document) -> dict | None:
-        return selectors.after_publication_of(document)["interpretation"]
 
 
 class CleanupItemSerializer(serializers.Serializer):

@@ -62,7 +62,27 @@ def _ids(help_text):
                                  required=False, help_text=help_text)
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class AfterPublicationFields:
+    """R20: the links both ways and the interpretation, as the staff and public documents read them."""
+
+    def get_repeals(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["repeals"]
+
+    def get_amends(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["amends"]
+
+    def get_repealed_by(self, document) -> int | None:
+        return selectors.after_publication_of(document)["repealed_by"]
+
+    def get_amended_by(self, document) -> list[int]:
+        return selectors.after_publication_of(document)["amended_by"]
+
+    @extend_schema_field(InterpretationSerializer(allow_null=True))
+    def get_interpretation(self, document) -> dict | None:
+        return selectors.after_publication_of(document)["interpretation"]
+
+
+class DocumentSerializer(AfterPublicationFields, serializers.ModelSerializer):
     body = serializers.CharField(source="current_version.body", read_only=True, default="")
     version = serializers.IntegerField(source="current_version.number", read_only=True, default=None, allow_null=True)
     issuer = serializers.CharField(source="issuer.code", read_only=True)
@@ -177,22 +197,6 @@ class DocumentSerializer(serializers.ModelSerializer):
     @extend_schema_field(OpinionBriefSerializer(many=True))
     def get_opinions(self, document) -> list[dict]:
         return self._desk(document)[2]
-
-    def get_repeals(self, document) -> list[int]:
-        return selectors.after_publication_of(document)["repeals"]
-
-    def get_amends(self, document) -> list[int]:
-        return selectors.after_publication_of(document)["amends"]
-
-    def get_repealed_by(self, document) -> int | None:
-        return selectors.after_publication_of(document)["repealed_by"]
-
-    def get_amended_by(self, document) -> list[int]:
-        return selectors.after_publication_of(document)["amended_by"]
-
-    @extend_schema_field(InterpretationSerializer(allow_null=True))
-    def get_interpretation(self, document) -> dict | None:
-        return selectors.after_publication_of(document)["interpretation"]
 
     def get_catalogue_item(self, document) -> int | None:
         return selectors.catalogue_item_of(document) if document.kind == Document.Kind.MAJOR_DECISION else None
