@@ -180,7 +180,7 @@ def catalogue_item_create(*, actor, year, title, organisation, planned_on=None, 
     government = actor.organisation_id if actor.has_role(Role.REGISTRAR) else None
     if government is None or j.government_of(government) != government:
         raise Forbidden("只有人民政府办公室的登记人员可以编制重大行政决策事项目录")
-    if organisation.pk not in j.subtree(government):
+    if j.government_of(organisation.pk) != government:  # its own departments, not a county's below
         raise Forbidden(f"{organisation.name}不属于本级人民政府，不能列入本级决策事项目录", code="outside_jurisdiction")
     title = (title or "").strip()
     if not title:

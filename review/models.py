@@ -279,8 +279,8 @@ class Document(ConcurrentTransitionMixin, models.Model):
         self.number, self.registered_at = None, None
 
     @transition(field=state, source=State.PUBLISHED, target=State.PUBLISHED,
-                permission=rules.registrar_of, conditions=[rules.not_yet_filed],
-                custom=dict(label="报送备案", form="FileRecordForm"))
+                permission=rules.registrar_of, conditions=[rules.filing_applies, rules.not_yet_filed],
+                custom=dict(label="报送备案", form="FileRecordForm", when=lambda d: d.kind == d.Kind.NORMATIVE))
     def file_record(self, *, filed_with, filed_on, reference=""):
         """备案 (R11) with the higher authority."""
         self.filed_with, self.filed_on, self.filing_reference = filed_with, filed_on, reference

@@ -357,6 +357,14 @@ def validity_within_limit(document):
 
 
 @rule("R11")
+def filing_applies(document):
+    """R11/R13: normative documents are filed (备案); a published major decision is not."""
+    if document.kind != document.Kind.NORMATIVE:
+        return Violation("not_applicable", f"{document.get_kind_display()}无须报送备案")
+    return None
+
+
+@rule("R11")
 def not_yet_filed(document):
     if document.filed_on:
         return Violation("already_filed", f"该文件已于 {document.filed_on:%Y-%m-%d} 备案")

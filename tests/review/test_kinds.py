@@ -142,6 +142,10 @@ def test_a_decision_end_to_end_catalogue_decision_publication(users, orgs, make_
     r = registrar.post(f"/api/documents/{doc.pk}/publish-decision/", {"channel": "website"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "published" and r.json()["number"] is None
     assert doc.pk in [d["id"] for d in APIClient().get("/api/public/documents/").json()["results"]]
+    # a decision is not filed (备案 is for normative documents, R11/R13)
+    r = registrar.post(f"/api/documents/{doc.pk}/file-record/", {"filed_with": "省政府", "filed_on": today},
+                       format="json")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "not_applicable"
     # a normative document's registration does not apply to a decision
     r = registrar.post(f"/api/documents/{doc.pk}/register/", {"meeting": "会", "deliberated_on": today}, format="json")
     assert r.status_code == 409
@@ -184,6 +188,10 @@ def test_only_a_government_offices_registrar_keeps_the_catalogue(users, orgs):
     assert r.status_code == 403
     r = api(users["county_registrar"]).post("/api/decision-catalogue/",
                                             {"year": 2026, "title": "甲", "organisation": "CSJY"}, format="json")
+    assert r.status_code == 403 and r.json()["error"]["code"] == "outside_jurisdiction"
+    # the city's catalogue lists the city's own departments' decisions, not the county's below it
+    r = api(users["registrar"]).post("/api/decision-catalogue/",
+                                     {"year": 2026, "title": "乙", "organisation": "QSJY"}, format="json")
     assert r.status_code == 403 and r.json()["error"]["code"] == "outside_jurisdiction"
     assert not DecisionCatalogueItem.objects.exists()
 
