@@ -22,3 +22,10 @@ def test_the_brokers_exchange_tables_live_under_var():
     assert (Path(options["control_folder"]) / "issue18.fanout.exchange").exists()
     assert existed or not (ROOT / "control").exists()
     (Path(options["control_folder"]) / "issue18.fanout.exchange").unlink()
+
+
+def test_beat_keeps_its_schedule_under_var():
+    """`make demo` runs the worker with --beat: its schedule files belong under var/, not the root."""
+    from config.celery import app
+
+    assert Path(app.conf.beat_schedule_filename).parent == Path(settings.VAR_DIR)
