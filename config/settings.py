@@ -324,21 +324,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-if os.environ.get("STORAGE_S3_BUCKET"):
-    STORAGES["default"] = {
+
+
+def s3_storage(environ) -> dict:
+    """The uploaded originals in an S3-compatible bucket (MinIO, a cloud's OSS/COS) from STORAGE_S3_*."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": os.environ["STORAGE_S3_BUCKET"],
-            "endpoint_url": os.environ.get("STORAGE_S3_ENDPOINT_URL") or None,  # MinIO, a cloud's OSS/COS
-            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
-            "access_key": os.environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
-            "location": os.environ.get("STORAGE_S3_PREFIX", "originals"),
+            "bucket_name": environ["STORAGE_S3_BUCKET"],
+            "endpoint_url": environ.get("STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": environ.get("STORAGE_S3_REGION") or None,
+            "access_key": environ.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+            "location": environ.get("STORAGE_S3_PREFIX", "originals"),
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
         },
     }
+
+
+if os.environ.get("STORAGE_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(os.environ)
 # PDF copies of generated .docx files: LibreOffice (soffice) when installed, else 404 not_available.
 SOFFICE_PATH = os.environ.get("SOFFICE_PATH", "")  # default: soffice / libreoffice on PATH
 PDF_TIMEOUT_SECONDS = int(os.environ.get("PDF_TIMEOUT_SECONDS", "20"))  # under gunicorn's 30 s timeout
