@@ -36,7 +36,7 @@ class Code(models.TextChoices):
     COMMENT_PERIOD_OPEN = "comment_period_open", "征求意见期尚未结束（R3）"
     COMMENT_PERIOD_CLOSED = "comment_period_closed", "征求意见期已结束（R3）"
     MATERIALS_INCOMPLETE = "materials_incomplete", "报送材料不全（R4）"
-    UNRESOLVED_FINDINGS = "unresolved_findings", "审核意见尚未整改（R6）"
+    UNRESOLVED_FINDINGS = "unresolved_findings", "具体修改意见尚未修改（R6）"
     REVIEW_REQUIRED = "review_required", "未经合法性审核通过（R7）"
     TEXT_CHANGED_SINCE_REVIEW = "text_changed_since_review", "文本在审核后被修改（R7）"
     DELIBERATION_REQUIRED = "deliberation_required", "未记录集体审议（R8）"

@@ -375,7 +375,7 @@ class ReviewRound(models.Model):
     comment_exemption_reason = models.TextField("不公开征求意见的理由", blank=True)
     outcome = models.CharField("审核结论", max_length=30, choices=Outcome.choices, blank=True)
     opinion = models.TextField("审核意见", blank=True)
-    findings = models.JSONField("审核发现", default=list, blank=True)
+    findings = models.JSONField("具体修改意见", default=list, blank=True)
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField("出具意见时间", null=True, blank=True)
@@ -491,8 +491,8 @@ class ReviewFinding(models.Model):
 
     class Status(models.TextChoices):
         OPEN = "open", "待确认"
-        RESOLVED = "resolved", "已整改"
-        NOT_RESOLVED = "not_resolved", "未整改"
+        RESOLVED = "resolved", "已修改"
+        NOT_RESOLVED = "not_resolved", "未修改"
         ADVISORY = "advisory", "建议（随审核通过意见提出）"
 
     review_round = models.ForeignKey(ReviewRound, on_delete=models.CASCADE, related_name="finding_rows")
@@ -501,7 +501,7 @@ class ReviewFinding(models.Model):
     passage = models.TextField("原文", blank=True)
     basis = models.TextField("依据", blank=True)
     required_change = models.TextField("修改要求", blank=True)
-    status = models.CharField("整改情况", max_length=20, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField("修改情况", max_length=20, choices=Status.choices, default=Status.OPEN)
     resolution_note = models.TextField("确认意见", blank=True)
     resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+")
@@ -511,7 +511,7 @@ class ReviewFinding(models.Model):
 
     class Meta:
         ordering = ["document", "review_round__round_no", "id"]
-        verbose_name = verbose_name_plural = "审核发现"
+        verbose_name = verbose_name_plural = "具体修改意见"
 
     def passage_changed(self, current_body: str) -> bool | None:
         """Whether the quoted passage is gone from ``current_body`` (None when none was quoted)."""

@@ -271,7 +271,7 @@ def adviser_opinion_given(document):
 def findings_resolved(document):
     pending = document.findings.filter(status__in=("open", "not_resolved")).count()
     if pending:
-        return Violation("unresolved_findings", f"此前审核意见中尚有{pending}项审核发现未确认整改，不能审核通过")
+        return Violation("unresolved_findings", f"此前审核意见中尚有{pending}项具体修改意见未确认已修改，不能审核通过")
     return None
 
 

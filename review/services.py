@@ -598,13 +598,13 @@ def finding_resolve(*, actor, document_id, finding_id, status, note="") -> Revie
     permissions.check_act(actor, document, "resolve_finding")
     _check_handler(actor, document, _open_round(document))
     if status not in (ReviewFinding.Status.RESOLVED, ReviewFinding.Status.NOT_RESOLVED):
-        raise InvalidInput("整改情况须为：已整改或未整改")
+        raise InvalidInput("修改情况须为：已修改或未修改")
     finding = document.findings.select_for_update().filter(pk=finding_id).first()
     if finding is None:
-        raise NotFound("审核发现不存在")
+        raise NotFound("该具体修改意见不存在")
     current_round = _open_round(document)
     if finding.review_round_id == current_round.pk or finding.status == ReviewFinding.Status.ADVISORY:
-        raise RuleViolation("只能确认此前退回意见中的审核发现", code="invalid_transition")
+        raise RuleViolation("只能确认此前退回意见中的具体修改意见", code="invalid_transition")
     finding.status, finding.resolution_note = status, (note or "").strip()
     finding.resolved_by, finding.resolved_at, finding.resolved_in_round = actor, timezone.now(), current_round
     finding.save()

@@ -144,7 +144,7 @@ class DisposeForm(forms.Form):
     reason = TextFormField(label=_("Reason"), required=False)
 
 
-# DESIGN §3 words for the follow-up of 具体修改意见 (the model's labels still say 整改).
+# DESIGN §3 words for the follow-up of 具体修改意见 (the pages' English msgids, translated).
 FINDING_STATUS_LABELS = {
     ReviewFinding.Status.OPEN: _("Awaiting confirmation"),
     ReviewFinding.Status.RESOLVED: _("Amended"),

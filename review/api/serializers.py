@@ -318,8 +318,8 @@ class ReviewFindingSerializer(serializers.ModelSerializer):
 
 
 class ResolveFindingInput(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[(ReviewFinding.Status.RESOLVED.value, "已整改"),
-                                              (ReviewFinding.Status.NOT_RESOLVED.value, "未整改")])
+    status = serializers.ChoiceField(choices=[(ReviewFinding.Status.RESOLVED.value, "已修改"),
+                                              (ReviewFinding.Status.NOT_RESOLVED.value, "未修改")])
     note = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
