@@ -145,10 +145,8 @@ def document_record_decision(*, actor, document_id, meeting, decided_on: dt.date
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "record_decision")
     document.decision_meeting, document.decided_on = (meeting or "").strip(), decided_on
-    approved = document.review_rounds.filter(outcome="lawful").order_by("-decided_at").values_list(
-        "decided_at", flat=True).first()
-    if approved and decided_on < approved.date():
-        raise InvalidInput("决策日期不能早于合法性审查意见出具日期")
+    bounds.require_date(decided_on, "决策日期", earliest=bounds.approved_on(document),
+                        earliest_why="合法性审查意见出具之日", latest=today(), latest_why="今天")
     words = "通过" if result == "adopted" else "未通过"
     proceed(document, "record_decision", actor, adopted=result == "adopted",
             opinion=f"{document.decision_meeting}（{decided_on:%Y-%m-%d}）：{words}")
@@ -187,6 +185,7 @@ def catalogue_item_create(*, actor, year, title, organisation, planned_on=None, 
         raise InvalidInput("请填写决策事项名称")
     if not 2000 <= year <= today().year + 1:
         raise InvalidInput("目录年度须为本年度或下一年度以前的年份")
+    bounds.require_date(planned_on, "计划完成时间", latest=dt.date(year + 1, 12, 31), latest_why="目录次年年底")
     if document is not None:
         document = permissions.access_document(actor, document, lock=True) if isinstance(document, int) else document
         if document.kind != Document.Kind.MAJOR_DECISION:

@@ -648,8 +648,9 @@ def document_record_procedure_step(*, actor, document_id, step, held_on=None, su
     summary, reason = (summary or "").strip(), (not_required_reason or "").strip()
     if held_on is None and not reason:
         raise InvalidInput("请填写开展日期和情况摘要，或无须开展的理由")
-    if held_on is not None and (not summary or held_on > today()):
-        raise InvalidInput("已开展的，请填写不晚于今天的开展日期和情况摘要")
+    if held_on is not None and not summary:
+        raise InvalidInput("已开展的，请填写情况摘要")
+    bounds.require_past_date(held_on, "开展日期")
     record, _ = ProcedureStep.objects.update_or_create(
         document=document, step=step,
         defaults={"held_on": held_on, "summary": summary if held_on else "",
@@ -669,10 +670,8 @@ def document_record_signing(*, actor, document_id, signed_on: dt.date) -> Docume
     permissions.check_act(actor, document, "record_signing")
     if document.kind != Document.Kind.CONTRACT:
         raise RuleViolation("只有合同可以记录签订日期", code="not_applicable")
-    approved = document.review_rounds.filter(outcome="lawful").order_by("-decided_at").values_list(
-        "decided_at", flat=True).first()
-    if signed_on > today() or (approved and signed_on < timezone.localdate(approved)):
-        raise InvalidInput("签订日期须在合法性审查意见出具之后，且不晚于今天")
+    bounds.require_date(signed_on, "签订日期", earliest=bounds.approved_on(document),
+                        earliest_why="合法性审查意见出具之日", latest=today(), latest_why="今天")
     document.contract_signed_on = signed_on
     document.save(update_fields=["contract_signed_on", "updated_at"])
     history.append(document=document, action="record_signing", from_state=document.state, to_state=document.state,

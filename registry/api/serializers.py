@@ -223,7 +223,7 @@ class AnnualStatsSerializer(serializers.Serializer):
 
 
 class RecordDecisionInput(serializers.Serializer):
-    meeting = serializers.CharField(max_length=200)
+    meeting = LineField(max_length=200, name_zh="决策会议")
     decided_on = serializers.DateField()
     result = serializers.ChoiceField(choices=[("adopted", "通过"), ("rejected", "未通过")])
 
@@ -235,7 +235,7 @@ class PublishDecisionInput(serializers.Serializer):
 
 class CatalogueItemInput(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=9999)
-    title = serializers.CharField(max_length=200)
+    title = LineField(max_length=200, name_zh="决策事项")
     organisation = serializers.SlugRelatedField(slug_field="code", queryset=Organisation.objects.all(),
                                                 error_messages={"does_not_exist": "机构代码 {value} 不存在"})
     planned_on = serializers.DateField(required=False, allow_null=True)

@@ -28,9 +28,9 @@ class OrgCodeField(serializers.SlugRelatedField):
 class ContractSerializer(serializers.Serializer):
     """R18: a contract's particulars."""
 
-    counterparty = serializers.CharField(max_length=200)
+    counterparty = LineField(max_length=200, name_zh="合同相对方")
     amount_yuan = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
-    contract_type = serializers.CharField(max_length=50)
+    contract_type = LineField(max_length=50, name_zh="合同类型")
     term_months = serializers.IntegerField(min_value=1, max_value=1200, required=False, allow_null=True)
     signed_on = serializers.DateField(read_only=True, allow_null=True)
 
@@ -351,20 +351,18 @@ class ApproveInput(serializers.Serializer):
     opinion = TextField(max_length=TEXT_MAX, help_text="审核意见（结论）")
     findings = FindingSerializer(many=True, required=False, default=list, max_length=200,
                                  help_text="具体修改意见")
-    urgent_reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="",
-                                          help_text="R5: why the opinion comes before the minimum review time")
-    basis = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="",
-                                  help_text="审核依据")
-    content = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="",
-                                    help_text="审核内容")
+    urgent_reason = TextField(max_length=2000, required=False, allow_blank=True, default="",
+                              help_text="R5: why the opinion comes before the minimum review time")
+    basis = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="", help_text="审核依据")
+    content = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="", help_text="审核内容")
 
 
 class ReturnForRevisionInput(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[(o.value, o.label) for o in ReviewRound.RETURN_OUTCOMES])
-    opinion = serializers.CharField(max_length=TEXT_MAX)
+    opinion = TextField(max_length=TEXT_MAX)
     findings = FindingSerializer(many=True, required=False, default=list, max_length=200)
-    basis = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    content = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    basis = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    content = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class DraftedOpinionSerializer(serializers.Serializer):
@@ -382,8 +380,8 @@ class AwaitingSignoffSerializer(serializers.Serializer):
 class ProcedureStepInput(serializers.Serializer):
     step = serializers.ChoiceField(choices=[("expert_argument", "专家论证"), ("risk_assessment", "风险评估")])
     held_on = serializers.DateField(required=False, allow_null=True)
-    summary = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
-    not_required_reason = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    summary = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    not_required_reason = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class ProcedureStepSerializer(serializers.Serializer):
@@ -402,7 +400,7 @@ class RecordSigningInput(serializers.Serializer):
 
 class SignOpinionInput(serializers.Serializer):
     decision = serializers.ChoiceField(choices=[("sign", "签发"), ("send_back", "退回修改")])
-    note = serializers.CharField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
+    note = TextField(max_length=TEXT_MAX, required=False, allow_blank=True, default="")
 
 
 class AssignInput(serializers.Serializer):
@@ -411,7 +409,7 @@ class AssignInput(serializers.Serializer):
 
 class ExtendReviewInput(serializers.Serializer):
     working_days = serializers.IntegerField(min_value=1, max_value=settings.RULE_R5_EXTENSION_MAX_WORKING_DAYS)
-    reason = serializers.CharField(max_length=TEXT_MAX)
+    reason = TextField(max_length=TEXT_MAX)
 
 
 class InviteAdviserInput(serializers.Serializer):
@@ -419,7 +417,7 @@ class InviteAdviserInput(serializers.Serializer):
 
 
 class AdviserOpinionInput(serializers.Serializer):
-    opinion = serializers.CharField(max_length=TEXT_MAX)
+    opinion = TextField(max_length=TEXT_MAX)
 
 
 class AdviserOpinionSerializer(serializers.Serializer):

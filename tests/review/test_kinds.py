@@ -234,3 +234,25 @@ def test_the_annual_figures_break_down_by_kind_and_equal_independent_counts(user
                                     "published": 1, "evaluated": 0, "outside_catalogue": 1}
     text = "".join(annual_paragraphs(figures))
     assert "重大行政决策2件" in text and "合同1件" in text and "列入重大行政决策事项目录2项" in text
+
+
+def test_the_kinds_inputs_are_bounded(users, orgs, make_document):
+    """Dates in a plausible window, names free of control characters (issue 17's bounds, here too)."""
+    doc = decision(users, orgs, title="有界输入的决策")
+    drafter, registrar = api(users["drafter"]), api(users["registrar"])
+    r = drafter.post(f"/api/documents/{doc.pk}/procedure-steps/",
+                     {"step": "expert_argument", "held_on": "1900-01-01", "summary": "论证"}, format="json")
+    assert r.status_code == 400 and "开展日期" in r.json()["error"]["message"]
+    r = registrar.post("/api/decision-catalogue/", {"year": dt.date.today().year, "title": "事项",
+                                                    "organisation": "CSJY", "planned_on": "9999-12-31"},
+                       format="json")
+    assert r.status_code == 400 and "计划完成时间" in r.json()["error"]["message"]
+    reviewed = make_document("approved", kind="major_decision", title="已审查的决策")
+    r = registrar.post(f"/api/documents/{reviewed.pk}/record-decision/",
+                       {"meeting": "常务会议\u202e", "decided_on": dt.date.today().isoformat(), "result": "adopted"},
+                       format="json")
+    assert r.status_code == 400
+    r = registrar.post(f"/api/documents/{reviewed.pk}/record-decision/",
+                       {"meeting": "常务会议", "decided_on": "2001-01-01", "result": "adopted"}, format="json")
+    assert r.status_code == 400 and "合法性审查意见出具之日" in r.json()["error"]["message"]
+    assert Document.objects.get(pk=reviewed.pk).state == "reviewed"
