@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from accounts.models import Organisation
+from core import acts
 
 Kind = Organisation.Kind
 
@@ -30,8 +31,14 @@ class Org:
     registry_office_id: int | None
 
 
+def _organisations() -> list[Org]:
+    return [Org(*row) for row in Organisation.objects.order_by("id").values_list(
+        "id", "kind", "parent_id", "review_body_id", "registry_office_id")]
+
+
 class Jurisdiction:
-    """A snapshot of the organisation tree: one query, made on the first question asked."""
+    """A snapshot of the organisation tree: one query, made on the first question asked, and
+    shared by every snapshot taken within the same act or request (core.acts)."""
 
     def __init__(self, orgs: list[Org] | None = None):
         self._orgs = orgs
@@ -40,8 +47,7 @@ class Jurisdiction:
     def _load(self):
         orgs = self._orgs
         if orgs is None:
-            orgs = [Org(*row) for row in Organisation.objects.order_by("id").values_list(
-                "id", "kind", "parent_id", "review_body_id", "registry_office_id")]
+            orgs = acts.once("accounts.jurisdiction", _organisations)
         self._by_id = {org.id: org for org in orgs}
         self._children: dict[int | None, list[int]] = {}
         for org in orgs:

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "web.middleware.DatabaseUnavailableMiddleware",
+    "core.acts.SharedScopeMiddleware",  # one read of the organisation tree per request (issue 19)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -310,7 +311,11 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-reminders": {"task": "notifications.sweep_reminders", "schedule": 600.0},
     # R12: validity ends at the end of its last day, Asia/Shanghai time.
     "expire-documents": {"task": "registry.expire_documents", "schedule": crontab(hour=0, minute=5)},
+    # The audit log's seals (review.history): the unsealed tail is at most this old.
+    "seal-audit-log": {"task": "review.seal_audit_log", "schedule": float(os.environ.get("AUDIT_SEAL_SECONDS", "60"))},
 }
+# The sealer waits at most this long for acts in flight before it reads where the log ends.
+AUDIT_SEAL_LOCK_TIMEOUT_MS = int(os.environ.get("AUDIT_SEAL_LOCK_TIMEOUT_MS", "2000"))
 
 # --- (v2) Documents as files (DESIGN §4) ---------------------------------------------------
 # Uploaded .docx originals: the filesystem under var/media/ unless an S3-compatible bucket is

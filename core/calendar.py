@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
+from core import acts
 from core.models import HolidayOverride
 
 
@@ -42,7 +43,7 @@ class Calendar:
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None):
         if overrides is None:
-            overrides = dict(HolidayOverride.objects.values_list("date", "is_workday"))
+            overrides = acts.once("core.calendar", lambda: dict(HolidayOverride.objects.values_list("date", "is_workday")))
         self.overrides = overrides
         self.override_years = {d.year for d in overrides}
 

@@ -20,6 +20,7 @@ from django_fsm import ConcurrentTransition
 from accounts.jurisdiction import Jurisdiction, filing_recipients
 from accounts.models import Organisation, Role
 from core import numbering
+from core.acts import act
 from core.calendar import add_years
 from core.clock import now, today
 from core.errors import Code, ConcurrentChange, Forbidden, InvalidInput, NotFound, RuleViolation
@@ -50,7 +51,7 @@ def number_allocate(*, issuer, year, document=None) -> RegistryEntry:
         registration_code=numbering.format_number(code_template, **fields) if code_template else "")
 
 
-@transaction.atomic
+@act()
 def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -> Document:
     """统一登记 (R8, R9): record the collective deliberation, then allocate the number."""
     bounds.require_past_date(deliberated_on, "审议日期")
@@ -71,7 +72,7 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
     return document
 
 
-@transaction.atomic
+@act()
 def document_publish(*, actor, document_id, channel, published_on: dt.date | None = None,
                      effective_from: dt.date | None = None) -> Document:
     """统一公布 (R10); validity (R12) runs from the effective date."""
@@ -136,7 +137,7 @@ def filings_open(document, recipients) -> list[Filing]:
         for recipient in recipients])
 
 
-@transaction.atomic
+@act()
 def document_record_decision(*, actor, document_id, meeting, decided_on: dt.date, result) -> Document:
     """集体讨论决定 (R17): the government's meeting adopts (``decided``) or rejects the reviewed
     decision; R7 holds: exactly the reviewed text is decided."""
@@ -153,7 +154,7 @@ def document_record_decision(*, actor, document_id, meeting, decided_on: dt.date
     return document
 
 
-@transaction.atomic
+@act()
 def document_publish_decision(*, actor, document_id, channel, published_on: dt.date | None = None) -> Document:
     """决策公开 (R17): the adopted decision is made public, without a registry number (R13)."""
     document = permissions.access_document(actor, document_id, lock=True)
@@ -170,7 +171,7 @@ def document_publish_decision(*, actor, document_id, channel, published_on: dt.d
     return document
 
 
-@transaction.atomic
+@act()
 def catalogue_item_create(*, actor, year, title, organisation, planned_on=None, document=None) -> DecisionCatalogueItem:
     """重大行政决策事项目录 (R17): a registrar of a government's office lists a decision item of its
     government (and, optionally, links the draft decision to it)."""
@@ -201,7 +202,7 @@ def catalogue_item_create(*, actor, year, title, organisation, planned_on=None, 
     return item
 
 
-@transaction.atomic
+@act()
 def document_file_record(*, actor, document_id, filed_with, filed_on: dt.date, reference="") -> Document:
     """备案 (R11) with the higher authority."""
     document = permissions.access_document(actor, document_id, lock=True)
@@ -226,7 +227,7 @@ def document_file_record(*, actor, document_id, filed_with, filed_on: dt.date, r
     return document
 
 
-@transaction.atomic
+@act()
 def document_repeal(*, actor, document_id, reason, decision_ref) -> Document:
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "repeal")
@@ -240,7 +241,7 @@ def document_repeal(*, actor, document_id, reason, decision_ref) -> Document:
     return document
 
 
-@transaction.atomic
+@act()
 def document_void_number(*, actor, document_id, reason) -> Document:
     """作废编号 (R9): a number is never reused; its entry stays in the registry, voided, with why."""
     reason = (reason or "").strip()
@@ -255,7 +256,7 @@ def document_void_number(*, actor, document_id, reason) -> Document:
     return document
 
 
-@transaction.atomic
+@act()
 def document_record_evaluation(*, actor, document_id, outcome, evaluated_on: dt.date, notes="") -> Evaluation:
     """实施情况评估 (R12): the next one falls due RULE_R12_EVALUATE_EVERY_YEARS later for a
     document without a validity period; one with a validity period is not evaluated again."""
@@ -284,7 +285,7 @@ def expire_due_documents() -> list[int]:
     expired = []
     due = Document.objects.filter(state=Document.State.PUBLISHED, expires_on__lt=today()).values_list("pk", flat=True)
     for document_id in list(due):
-        with transaction.atomic():
+        with act():
             document = (Document.objects.select_for_update(of=("self",))
                         .select_related("current_version", "approved_version").get(pk=document_id))
             if document.state != Document.State.PUBLISHED:
@@ -333,7 +334,7 @@ def _text(value, message, *, limit=20_000) -> str:
     return value
 
 
-@transaction.atomic
+@act()
 def filing_submit(*, actor, filing_id, report_ref="") -> Filing:
     """报送备案 (R11) by the issuer's registrars; after a return, the resubmission."""
     filing = _filing_for_act(actor, filing_id, "submit", lock_document=True)
@@ -375,7 +376,7 @@ def _after_submission(document) -> None:
     planning.cancel_open_reminders(document, kinds=planning.FILING_KINDS)
 
 
-@transaction.atomic
+@act()
 def filing_accept(*, actor, filing_id) -> Filing:
     """登记 (R19) by the recipient's reviewers: the review runs RULE_R19_FILING_REVIEW_WORKING_DAYS."""
     filing = _filing_for_act(actor, filing_id, "accept")
@@ -388,7 +389,7 @@ def filing_accept(*, actor, filing_id) -> Filing:
     return filing
 
 
-@transaction.atomic
+@act()
 def filing_return(*, actor, filing_id, reason) -> Filing:
     """退回补正 (R19): materials missing; the issuer resubmits."""
     reason = _text(reason, "请填写退回理由（缺少哪些材料）")
@@ -401,7 +402,7 @@ def filing_return(*, actor, filing_id, reason) -> Filing:
     return filing
 
 
-@transaction.atomic
+@act()
 def filing_conclude(*, actor, filing_id, outcome, opinion) -> Filing:
     """审查结论 (R19): 予以备案, or 纠正 with the issuer's answer due in RULE_R19_CORRECTION_ANSWER_DAYS."""
     if outcome not in Filing.Outcome.values:
@@ -419,7 +420,7 @@ def filing_conclude(*, actor, filing_id, outcome, opinion) -> Filing:
     return filing
 
 
-@transaction.atomic
+@act()
 def filing_respond(*, actor, filing_id, action, note, document=None, decision_ref="") -> Filing:
     """The issuer's answer to a correction (R19): ``amended`` links the amending document,
     ``repealed`` repeals the document through ``document_repeal`` in this same transaction,
@@ -449,7 +450,7 @@ def filing_respond(*, actor, filing_id, action, note, document=None, decision_re
     return filing
 
 
-@transaction.atomic
+@act()
 def filing_reject_response(*, actor, filing_id, note) -> Filing:
     """不认可纠正答复 (R19): back to correction with a new answer period, and the recipient's
     heads are told (the escalation)."""
@@ -484,7 +485,7 @@ def _published_document(reference) -> Document:
     return document
 
 
-@transaction.atomic
+@act()
 def review_request_create(*, document, name, contact, reason, recipient="") -> tuple[str, list[ReviewRequest]]:
     """R19: a request goes to every filing recipient of the document (``recipient``, a code or a
     name, narrows it to one); answered within RULE_R19_REQUEST_REPLY_DAYS. Returns the receipt."""
@@ -515,7 +516,7 @@ def review_request_create(*, document, name, contact, reason, recipient="") -> t
     return receipt, rows
 
 
-@transaction.atomic
+@act()
 def review_request_reply(*, actor, request_id, outcome, reply) -> ReviewRequest:
     """R19: the recipient's reviewers answer a request once."""
     if outcome not in ReviewRequest.Outcome.values:
@@ -567,7 +568,7 @@ def _in_force_in_scope(issuer_id, published_before=None):
     return qs.order_by("published_on", "id")
 
 
-@transaction.atomic
+@act()
 def cleanup_open(*, actor, title, issuer=None, published_before=None) -> Cleanup:
     """开展清理: a registrar of the issuer's registry office (the issuer defaults to the
     registrar's own organisation); the items are the documents in force in scope, undecided."""
@@ -588,7 +589,7 @@ def cleanup_open(*, actor, title, issuer=None, published_before=None) -> Cleanup
     return cleanup
 
 
-@transaction.atomic
+@act()
 def cleanup_decide(*, actor, cleanup_id, document_id, decision, reason) -> CleanupItem:
     """One item's decision (keep / amend / repeal / declare invalid) with its reason; changeable
     until the result is published."""
@@ -607,7 +608,7 @@ def cleanup_decide(*, actor, cleanup_id, document_id, decision, reason) -> Clean
     return item
 
 
-@transaction.atomic
+@act()
 def cleanup_publish(*, actor, cleanup_id) -> Cleanup:
     """公布清理结果: refused (409 ``undecided_items``) while any item is undecided; then every
     decision takes effect in this one transaction (all or nothing): repeal and declare invalid

@@ -131,6 +131,10 @@ class Document(ConcurrentTransitionMixin, models.Model):
                                    related_name="+", verbose_name="创建人")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    # The head of this document's chain of history rows (review.history): how many rows it has
+    # and the last one's hash. Written in the same UPDATE as the act's own change of the row.
+    history_position = models.PositiveIntegerField("操作记录条数", default=0, editable=False)
+    history_hash = models.CharField("操作记录链尾哈希", max_length=64, default="0" * 64, editable=False)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -548,10 +552,12 @@ class PublicComment(models.Model):
 
 
 class History(models.Model):
-    """Append-only transition log: one row per act, hash-chained (see review.history)."""
+    """Append-only transition log: one row per act, hash-chained per document and sealed in
+    batches over the global order (see review.history)."""
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
+    seq = models.BigAutoField("序号", primary_key=True)
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="history")
+    position = models.PositiveIntegerField("文件内序号", default=0)
     action = models.CharField("操作", max_length=40, db_index=True)
     from_state = models.CharField("原状态", max_length=30)
     to_state = models.CharField("新状态", max_length=30)
@@ -566,14 +572,27 @@ class History(models.Model):
     class Meta:
         ordering = ["seq"]
         verbose_name = verbose_name_plural = "操作记录"
+        constraints = [
+            # one row per place in a document's chain: two acts that read the same head cannot both land
+            models.UniqueConstraint(fields=["document", "position"], name="history_one_row_per_position"),
+        ]
 
 
-class HistoryHead(models.Model):
-    """The chain's tip, one row, locked while a history row is appended (serialises the chain)."""
+class AuditSeal(models.Model):
+    """A sealed batch of the log (review.history.seal_pending): SHA-256 over the previous seal's
+    hash and every row's (seq, hash) in ``seq`` order up to ``last_seq``. Deleting, inserting or
+    reordering sealed rows changes what the batch hashes to."""
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64, default="0" * 64)
+    last_seq = models.BigIntegerField("封存至序号", unique=True)
+    first_seq = models.BigIntegerField("封存起始序号")
+    rows = models.PositiveIntegerField("记录条数")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+    sealed_at = models.DateTimeField("封存时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["last_seq"]
+        verbose_name = verbose_name_plural = "操作记录封存"
 
 
 class VersionFile(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 
 from core.calendar import add_working_days
+from core.acts import act
 from core.clock import today
 from core.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
 from accounts.jurisdiction import Jurisdiction
@@ -31,24 +32,26 @@ from review.precheck import run_precheck
 
 # --- the transition machinery, shared with registry.services ------------------------------
 def proceed(document, name, actor, *, opinion="", version=None, action=None, then=None, **transition_kwargs):
-    """Check the rules (conditions), run the transition, save, run ``then`` (the act's other
-    writes), and log it. Each rule is evaluated once in the act (``rules.evaluated_once``), the
-    transition's own call of its conditions included. The log comes last because appending
-    locks the chain's head, which every act in the city waits for: the shorter it is held, the
-    more acts proceed side by side."""
+    """Check the rules (conditions), run the transition, save, log it and run ``then`` (the
+    act's other writes). Each rule is evaluated once in the act (``rules.evaluated_once``), the
+    transition's own call of its conditions included. The document's UPDATE carries the head of
+    its history chain (review.history.entry), so logging the act costs one INSERT and waits on
+    no other document's act."""
     from_state = document.state
     with rules.evaluated_once():
         check_rules(document, name)
         getattr(document, name)(**transition_kwargs)
+    row = history.entry(document=document, action=action or name, from_state=from_state,
+                        to_state=document.state, actor=actor, opinion=opinion,
+                        version=version or document.current_version)
     try:
         document.save()
     except ConcurrentTransition:
         raise ConcurrentChange("该文件刚被他人处理，请刷新后重试")
+    row.save(force_insert=True)
     if then is not None:
         then()
-    return history.append(document=document, action=action or name, from_state=from_state,
-                          to_state=document.state, actor=actor, opinion=opinion,
-                          version=version or document.current_version)
+    return row
 
 
 def check_rules(document, name) -> None:
@@ -129,7 +132,7 @@ def _contract_fields(kind, contract) -> dict:
             "contract_amount_yuan": amount, "contract_term_months": contract.get("term_months")}
 
 
-@transaction.atomic
+@act()
 def document_create(*, actor, title, body, issuer: Organisation, kind=Document.Kind.NORMATIVE,
                     affects_rights=True, business_related=False, validity_years=None,
                     provisional=False, contract=None, valid_until=None, repeals=None, amends=None) -> Document:
@@ -142,11 +145,12 @@ def document_create(*, actor, title, body, issuer: Organisation, kind=Document.K
         **_contract_fields(kind, contract),
     )
     document.current_version = _new_version(document, _clean_body(body), actor)
-    document.save(update_fields=["current_version"])
+    row = history.entry(document=document, action="create", from_state="", to_state=document.state,
+                        actor=actor, version=document.current_version)
+    document.save(update_fields=["current_version", "history_position", "history_hash"])
+    row.save(force_insert=True)
     if repeals or amends:
         _set_links(document, repeals or [], amends or [])
-    history.append(document=document, action="create", from_state="", to_state=document.state,
-                   actor=actor, version=document.current_version)
     return document
 
 
@@ -177,7 +181,7 @@ def _set_links(document, repeals, amends) -> None:
         + [DocumentLink(source=document, target_id=i, kind=DocumentLink.Kind.AMENDS) for i in amends])
 
 
-@transaction.atomic
+@act()
 def document_update(*, actor, document_id, **changes) -> Document:
     """Edit in drafting only. A changed text becomes a new version; an unchanged one does not."""
     unknown = set(changes) - EDITABLE_FIELDS
@@ -222,7 +226,7 @@ def document_update(*, actor, document_id, **changes) -> Document:
     return document
 
 
-@transaction.atomic
+@act()
 def interpretation_write(*, actor, document_id, title, body, interpreter) -> tuple[Interpretation, bool]:
     """政策解读 (R20) by the drafting department: written or rewritten until the document ends;
     public with the document. Returns (the interpretation, whether it is new)."""
@@ -245,7 +249,7 @@ def interpretation_write(*, actor, document_id, title, body, interpreter) -> tup
     return record, created
 
 
-@transaction.atomic
+@act()
 def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
                                  short_period_reason="") -> Document:
     """公开征求意见 (R3): the period runs from today to ``closes_on`` inclusive."""
@@ -261,7 +265,7 @@ def document_open_public_comment(*, actor, document_id, closes_on: dt.date,
     return document
 
 
-@transaction.atomic
+@act()
 def document_close_public_comment(*, actor, document_id) -> Document:
     document = permissions.access_document(actor, document_id, lock=True)
     permissions.check_act(actor, document, "close_public_comment")
@@ -269,7 +273,7 @@ def document_close_public_comment(*, actor, document_id) -> Document:
     return document
 
 
-@transaction.atomic
+@act()
 def document_submit_for_review(*, actor, document_id, drafting_notes, comment_summary="",
                                exemption_reason="") -> Document:
     """报送合法性审核 (R2, R4); opens a review round due in R5's working days."""
@@ -416,7 +420,7 @@ def _conclude(actor, document, review_round, **draft) -> Opinion:
     return opinion
 
 
-@transaction.atomic
+@act()
 def document_approve(*, actor, document_id, opinion, findings=None, urgent_reason="", basis="",
                      content="") -> Opinion:
     """合法 (R6): the handler drafts the opinion (R15: a head signs it, then the round records
@@ -438,7 +442,7 @@ def document_approve(*, actor, document_id, opinion, findings=None, urgent_reaso
                          findings=findings, urgent_reason=urgent_reason, basis=basis, content=content)
 
 
-@transaction.atomic
+@act()
 def document_return_for_revision(*, actor, document_id, outcome, opinion, findings=None, basis="",
                                  content="") -> Opinion | None:
     """修改后合法 / 不合法 (R6): a written opinion, drafted and signed as an approval is; the round
@@ -473,7 +477,7 @@ def _pause(actor, document, review_round, *, note) -> None:
             then=lambda: planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS))
 
 
-@transaction.atomic
+@act()
 def document_sign_opinion(*, actor, document_id, decision, note="") -> Document:
     """签发 or 退回 (R15), by a head of the review body: signing issues the letter with its
     number and makes the transition in the same transaction; sending back returns the draft to
@@ -501,7 +505,7 @@ def document_sign_opinion(*, actor, document_id, decision, note="") -> Document:
     return _issue(opinion, signer=actor, document=document, review_round=review_round)
 
 
-@transaction.atomic
+@act()
 def document_assign(*, actor, document_id, handler) -> ReviewRound:
     """分配承办人 (R15): a head assigns the open round to a reviewer or head of its body;
     reassigning is logged, and the round's reminders go to the new handler from now on."""
@@ -525,7 +529,7 @@ def document_assign(*, actor, document_id, handler) -> ReviewRound:
     return review_round
 
 
-@transaction.atomic
+@act()
 def document_extend_review(*, actor, document_id, working_days, reason) -> ReviewRound:
     """延长审核期限 (R5): once per round, by at most RULE_R5_EXTENSION_MAX_WORKING_DAYS, with a reason."""
     document = permissions.access_document(actor, document_id, lock=True)
@@ -554,7 +558,7 @@ def document_extend_review(*, actor, document_id, working_days, reason) -> Revie
 
 
 # --- legal advisers (R16) -----------------------------------------------------------------
-@transaction.atomic
+@act()
 def document_invite_adviser(*, actor, document_id, adviser) -> AdviserInvitation:
     """A head invites a legal adviser (法律顾问/公职律师) to give a written opinion on the round."""
     document = permissions.access_document(actor, document_id, lock=True)
@@ -574,7 +578,7 @@ def document_invite_adviser(*, actor, document_id, adviser) -> AdviserInvitation
     return invitation
 
 
-@transaction.atomic
+@act()
 def document_give_adviser_opinion(*, actor, document_id, opinion) -> AdviserInvitation:
     """The invited adviser's written opinion on the open round."""
     document = permissions.access_document(actor, document_id, lock=True)
@@ -591,7 +595,7 @@ def document_give_adviser_opinion(*, actor, document_id, opinion) -> AdviserInvi
     return invitation
 
 
-@transaction.atomic
+@act()
 def finding_resolve(*, actor, document_id, finding_id, status, note="") -> ReviewFinding:
     """The reviewer confirms, on the new round, whether an earlier finding was dealt with."""
     document = permissions.access_document(actor, document_id, lock=True)
@@ -614,7 +618,7 @@ def finding_resolve(*, actor, document_id, finding_id, status, note="") -> Revie
     return finding
 
 
-@transaction.atomic
+@act()
 def document_withdraw(*, actor, document_id, reason) -> Document:
     reason = (reason or "").strip()
     document = permissions.access_document(actor, document_id, lock=True)
@@ -634,7 +638,7 @@ def document_withdraw(*, actor, document_id, reason) -> Document:
 
 
 # --- kinds: major decisions (R17) and contracts (R18) --------------------------------------
-@transaction.atomic
+@act()
 def document_record_procedure_step(*, actor, document_id, step, held_on=None, summary="",
                                    not_required_reason="") -> ProcedureStep:
     """专家论证 / 风险评估 (R17, 713号): held (date, summary) or excused with a reason; recorded again
@@ -663,7 +667,7 @@ def document_record_procedure_step(*, actor, document_id, step, held_on=None, su
     return record
 
 
-@transaction.atomic
+@act()
 def document_record_signing(*, actor, document_id, signed_on: dt.date) -> Document:
     """合同签订 (R18): the date the reviewed contract was signed."""
     document = permissions.access_document(actor, document_id, lock=True)
@@ -680,7 +684,7 @@ def document_record_signing(*, actor, document_id, signed_on: dt.date) -> Docume
 
 
 # --- public comments (公众意见) -------------------------------------------------------------
-@transaction.atomic
+@act()
 def comment_create(*, document_id, author_name, body, contact="") -> PublicComment:
     document = selectors.document_open_for_comment(document_id)
     author_name, body = (author_name or "").strip(), (body or "").strip()
@@ -696,7 +700,7 @@ def comment_create(*, document_id, author_name, body, contact="") -> PublicComme
     return comment
 
 
-@transaction.atomic
+@act()
 def comment_dispose(*, actor, document_id, comment_id, disposition, reason="", apply_to_group=True) -> list[PublicComment]:
     """意见处理: adopted / partly adopted / not adopted, with a reason unless adopted. By default the
     same answer goes to every identical or near-identical comment (a mass comment is one point)."""

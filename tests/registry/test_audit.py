@@ -81,7 +81,7 @@ def test_verify_audit_log_command(world):
     assert out.getvalue().startswith("intact")
     row = History.objects.order_by("seq")[2]
     with connection.cursor() as cur:
-        cur.execute("UPDATE review_history SET actor_id = NULL WHERE id = %s", [row.pk])
+        cur.execute("UPDATE review_history SET actor_id = NULL WHERE seq = %s", [row.seq])
     with pytest.raises(CommandError, match=f"seq {row.seq}"):
         call_command("verify_audit_log")
 
