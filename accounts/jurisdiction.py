@@ -29,11 +29,16 @@ class Org:
     parent_id: int | None
     review_body_id: int | None
     registry_office_id: int | None
+    # what the acts of a review body read (R15): its name, letter prefix and sign-off switch
+    name: str = ""
+    opinion_prefix: str = ""
+    signoff_required: bool = False
 
 
 def _organisations() -> list[Org]:
     return [Org(*row) for row in Organisation.objects.order_by("id").values_list(
-        "id", "kind", "parent_id", "review_body_id", "registry_office_id")]
+        "id", "kind", "parent_id", "review_body_id", "registry_office_id", "name", "opinion_prefix",
+        "signoff_required")]
 
 
 class Jurisdiction:

@@ -314,6 +314,8 @@ CELERY_BEAT_SCHEDULE = {
     # The audit log's seals (review.history): the unsealed tail is at most this old.
     "seal-audit-log": {"task": "review.seal_audit_log", "schedule": float(os.environ.get("AUDIT_SEAL_SECONDS", "60"))},
 }
+# Each process keeps the holiday schedule (core.calendar) this long; its own writes apply at once.
+HOLIDAYS_CACHE_SECONDS = int(os.environ.get("HOLIDAYS_CACHE_SECONDS", "60"))
 # The sealer waits at most this long for acts in flight before it reads where the log ends.
 AUDIT_SEAL_LOCK_TIMEOUT_MS = int(os.environ.get("AUDIT_SEAL_LOCK_TIMEOUT_MS", "2000"))
 

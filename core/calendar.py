@@ -14,10 +14,11 @@ import calendar as _months
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
+import time
 
 import chinese_calendar
+from django.conf import settings
 
-from core import acts
 from core.models import HolidayOverride
 
 
@@ -38,12 +39,31 @@ class WorkdayAnswer:
     provisional: bool
 
 
+# The override table changes a few times a year (the State Council's schedule, imported once):
+# each process keeps it for HOLIDAYS_CACHE_SECONDS, and forgets it at once when this process
+# writes a row (signals, the import command). Another process sees a change within that time.
+_kept: tuple[float, dict] | None = None
+
+
+def holiday_overrides() -> dict[dt.date, bool]:
+    global _kept
+    kept, now = _kept, time.monotonic()
+    if kept is None or now - kept[0] > getattr(settings, "HOLIDAYS_CACHE_SECONDS", 60):
+        kept = _kept = (now, dict(HolidayOverride.objects.values_list("date", "is_workday")))
+    return kept[1]
+
+
+def forget_holiday_overrides(**_) -> None:
+    global _kept
+    _kept = None
+
+
 class Calendar:
-    """One read of the override table, then pure look-ups (one query per computation)."""
+    """One read of the override table (kept a minute per process), then pure look-ups."""
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None):
         if overrides is None:
-            overrides = acts.once("core.calendar", lambda: dict(HolidayOverride.objects.values_list("date", "is_workday")))
+            overrides = holiday_overrides()
         self.overrides = overrides
         self.override_years = {d.year for d in overrides}
 

@@ -1,9 +1,10 @@
 """Planning reminders, in the transaction of the transition that creates the deadline.
 
 ``review.services`` and ``registry.services`` call these (one line per hook); nothing here
-imports ``review`` or ``registry``. Each function writes its rows with one
-``bulk_create(ignore_conflicts=True)``, so planning twice is harmless (the unique key), and
-cancelling deletes only *unsent* rows (what was delivered stays on record).
+imports ``review`` or ``registry``. Each function writes its rows with one INSERT … SELECT that
+names the recipients in SQL (``Audience``) and skips existing keys, so planning twice is
+harmless and a plan costs one statement however many people it reaches (issue 19); cancelling
+deletes only *unsent* rows (what was delivered stays on record), also in one statement.
 
 Limits are settings (DESIGN §1): RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE,
 RULE_R9_REGISTER_WITHIN_WORKING_DAYS, RULE_R11_FILING_DAYS, RULE_R11_REMIND_DAYS_BEFORE_FILING_DUE,
@@ -14,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.jurisdiction import Jurisdiction
@@ -46,81 +48,132 @@ def working_days_before(cal, day: dt.date, n: int) -> dt.date:
     return cal.working_days_before(day, n)
 
 
-# --- recipients ---------------------------------------------------------------------------
-def _users(**filters) -> list[int]:
-    return list(get_user_model().objects.filter(is_active=True, **filters).values_list("pk", flat=True))
+# --- recipients: who, as SQL (one statement writes a whole plan) --------------------------
+@dataclass(frozen=True)
+class Audience:
+    """Who is told: the given users, or the active users of ``org_id`` holding one of ``roles``
+    (and, where nobody holds one, those holding one of ``fallback``). Resolved inside the INSERT
+    that writes the reminders, so naming them costs no query of its own."""
+
+    users: tuple[int, ...] = ()
+    org_id: int | None = None
+    roles: tuple[str, ...] = ()
+    fallback: tuple[str, ...] = ()
+
+    def select(self, kind: str, due_on: dt.date) -> tuple[str, list]:
+        """SQL selecting (kind, due_on, recipient_id) rows, and its parameters."""
+        users = connection.ops.quote_name(get_user_model()._meta.db_table)
+        day = connection.ops.adapt_datefield_value(due_on)
+        date = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+        if self.users:
+            marks = ", ".join(["%s"] * len(self.users))
+            return (f"SELECT %s AS kind, {date} AS due_on, u.id AS recipient_id FROM {users} u "
+                    f"WHERE u.id IN ({marks})", [kind, day, *self.users])
+        if self.org_id is None or not self.roles:
+            return "", []
+        roles = ", ".join(["%s"] * len(self.roles))
+        where, params = f"u.role IN ({roles})", list(self.roles)
+        if self.fallback:
+            fallback = ", ".join(["%s"] * len(self.fallback))
+            where = (f"({where} OR (u.role IN ({fallback}) AND NOT EXISTS (SELECT 1 FROM {users} h "
+                     f"WHERE h.is_active AND h.organisation_id = %s AND h.role IN ({roles}))))")
+            params += [*self.fallback, self.org_id, *self.roles]
+        return (f"SELECT %s AS kind, {date} AS due_on, u.id AS recipient_id FROM {users} u "
+                f"WHERE u.is_active AND u.organisation_id = %s AND {where}", [kind, day, self.org_id, *params])
 
 
 def _review_body(document) -> int | None:
     return Jurisdiction().review_body_of(document.issuer_id)
 
 
-def heads_of(document) -> list[int]:
+def heads_of(document) -> Audience:
     """R14/R15: the review heads of the document's review body (nobody else's)."""
-    body = _review_body(document)
-    return _users(role=Role.REVIEW_HEAD, organisation_id=body) if body else []
+    return Audience(org_id=_review_body(document), roles=(Role.REVIEW_HEAD,))
 
 
-def review_recipients(document, review_round) -> tuple[list[int], list[int]]:
+def review_recipients(document, review_round) -> tuple[list[Audience], list[Audience]]:
     """(due-soon, overdue) recipients of a round: its handler, or the body's heads while it is
     unassigned; when overdue, the handler and the heads. In a body without heads, its reviewers."""
-    heads = heads_of(document)
     if review_round.handler_id:
-        return [review_round.handler_id], list(dict.fromkeys([review_round.handler_id, *heads]))
-    if not heads:  # a small bureau without heads (sign-off off): every reviewer of the body
-        body = _review_body(document)
-        reviewers = _users(role__in=REVIEW_ROLES, organisation_id=body) if body else []
-        return reviewers, reviewers
-    return heads, heads
+        handler = Audience(users=(review_round.handler_id,))
+        return [handler], [handler, heads_of(document)]
+    heads_or_reviewers = Audience(org_id=_review_body(document), roles=(Role.REVIEW_HEAD,), fallback=tuple(REVIEW_ROLES))
+    return [heads_or_reviewers], [heads_or_reviewers]
 
 
-def registrars_of(document) -> list[int]:
+def registrars_of(document) -> Audience:
     """R14: the registrars of the issuer's registry office."""
-    office = Jurisdiction().registry_office_of(document.issuer_id)
-    return _users(role=Role.REGISTRAR, organisation_id=office) if office else []
+    return Audience(org_id=Jurisdiction().registry_office_of(document.issuer_id), roles=(Role.REGISTRAR,))
 
 
-def reviewers_at(org_id) -> list[int]:
+def reviewers_at(org_id) -> Audience:
     """R19: the reviewers and review heads of a filing's recipient (a justice bureau or a congress)."""
-    return _users(role__in=REVIEW_ROLES, organisation_id=org_id) if org_id else []
+    return Audience(org_id=org_id, roles=tuple(REVIEW_ROLES))
 
 
-def heads_at(org_id) -> list[int]:
+def heads_at(org_id) -> Audience:
     """The review heads of an organisation; in one without heads, its reviewers."""
-    heads = _users(role=Role.REVIEW_HEAD, organisation_id=org_id) if org_id else []
-    return heads or reviewers_at(org_id)
+    return Audience(org_id=org_id, roles=(Role.REVIEW_HEAD,), fallback=tuple(REVIEW_ROLES))
 
 
-def drafters_of(document) -> list[int]:
-    return _users(role=Role.DRAFTER, organisation_id=document.drafting_org_id)
+def drafters_of(document) -> Audience:
+    return Audience(org_id=document.drafting_org_id, roles=(Role.DRAFTER,))
 
 
 # --- writing the plan ---------------------------------------------------------------------
-def plan(document, plans: Iterable[tuple[str, dt.date]], recipients: list[int]) -> int:
-    """Insert one reminder per (kind, due_on) × recipient; existing keys are left alone.
-    Returns the number of rows offered. If one is already due, a sweep is requested on commit."""
-    rows = [Reminder(document_id=document.pk, kind=kind, due_on=due_on, recipient_id=user_id)
-            for kind, due_on in plans for user_id in recipients]
-    if not rows:
+def plan(document, plans: Iterable[tuple[str, dt.date]], recipients) -> int:
+    """Every (kind, due_on) of ``plans`` for every recipient (an Audience or a list of them),
+    in one INSERT … SELECT; existing keys are left alone (planning twice is harmless). Returns
+    the number of (kind, day, audience) parts written. If one is already due, a sweep is
+    requested on commit."""
+    audiences = [recipients] if isinstance(recipients, Audience) else list(recipients)
+    return plan_many(document, [(kind, due_on, audiences) for kind, due_on in plans])
+
+
+def plan_many(document, parts: Iterable[tuple[str, dt.date, list[Audience]]]) -> int:
+    selects, params, days = [], [], []
+    for kind, due_on, audiences in parts:
+        if due_on is None:
+            continue
+        for audience in audiences:
+            sql, values = audience.select(str(kind), due_on)
+            if sql:
+                selects.append(sql)
+                params += values
+                days.append(due_on)
+    if not selects:
         return 0
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    if min(r.due_on for r in rows) <= timezone.localdate():
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = Reminder._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (document_id, kind, due_on, recipient_id, created_at) "
+            f"SELECT %s, p.kind, p.due_on, p.recipient_id, %s FROM ({' UNION ALL '.join(selects)}) p "
+            "WHERE true ON CONFLICT DO NOTHING",  # WHERE: SQLite's upsert after a SELECT needs one
+            [document.pk, now, *params])
+    if min(days) <= timezone.localdate():
         request_sweep()
-    return len(rows)
+    return len(selects)
 
 
 def cancel_open_reminders(document, kinds: Iterable[str] | None = None) -> int:
-    """Delete the unsent reminders of ``document`` (of ``kinds``, or all) that no longer apply."""
-    rows = Reminder.objects.filter(document_id=document.pk, sent_at__isnull=True)
+    """Delete the unsent reminders of ``document`` (of ``kinds``, or all) that no longer apply,
+    in one statement (an unsent reminder has no inbox message pointing at it). Reminders an act
+    leaves behind are also dropped by the sweep when they come due (``sweep.still_applies``):
+    acts cancel only what they plan again, so that their cost stays fixed."""
+    sql, params = f"DELETE FROM {Reminder._meta.db_table} WHERE document_id = %s AND sent_at IS NULL", [document.pk]
     if kinds is not None:
-        rows = rows.filter(kind__in=list(kinds))
-    deleted, _ = rows.delete()
-    return deleted
+        kinds = [str(kind) for kind in kinds]
+        sql += f" AND kind IN ({', '.join(['%s'] * len(kinds))})"
+        params += kinds
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
 
 
 def plan_after_submission(document, review_round) -> int:
-    cancel_open_reminders(document, kinds=COMMENT_KINDS)
-    return plan_review_reminders(document, review_round)
+    cancel_open_reminders(document, kinds=(*COMMENT_KINDS, *REVIEW_KINDS))
+    return _plan_review(document, review_round)
 
 
 def plan_review_reminders(document, review_round) -> int:
@@ -129,13 +182,16 @@ def plan_review_reminders(document, review_round) -> int:
     the sweep repeats that one each working day while the document stays in review). Replanned
     when the round is assigned, reassigned or extended: what no longer applies is deleted."""
     cancel_open_reminders(document, kinds=REVIEW_KINDS)
+    return _plan_review(document, review_round)
+
+
+def _plan_review(document, review_round) -> int:
     cal = Calendar()
     due = review_round.due_on
     soon = cal.working_days_before(due, _setting("RULE_R5_REMIND_WORKING_DAYS_BEFORE_DUE", 3))
     overdue = cal.add_working_days(due, 1).date
     soon_to, overdue_to = review_recipients(document, review_round)
-    return (plan(document, [(Kind.REVIEW_DUE_SOON, soon)], soon_to)
-            + plan(document, [(Kind.REVIEW_OVERDUE, overdue)], overdue_to))
+    return plan_many(document, [(Kind.REVIEW_DUE_SOON, soon, soon_to), (Kind.REVIEW_OVERDUE, overdue, overdue_to)])
 
 
 def plan_signoff(document, opinion) -> int:
@@ -149,7 +205,7 @@ def cancel_signoff(document) -> int:
 
 def plan_adviser_opinion(document, invitation) -> int:
     """R16: the invited adviser is told at once."""
-    return plan(document, [(Kind.ADVISER_OPINION_DUE, timezone.localdate())], [invitation.adviser_id])
+    return plan(document, [(Kind.ADVISER_OPINION_DUE, timezone.localdate())], Audience(users=(invitation.adviser_id,)))
 
 
 def cancel_adviser_opinion(document, adviser) -> int:
@@ -167,9 +223,9 @@ def plan_after_comment_opened(document) -> int:
 
 
 def plan_after_approval(document) -> int:
-    """R6: the review reminders end. A normative document now waits for registration (R8/R9):
-    registrars are told when it has waited more than N working days."""
-    cancel_open_reminders(document, kinds=REVIEW_KINDS)
+    """R6: the review reminders end (the sweep drops them: the document has left review). A
+    normative document now waits for registration (R8/R9): registrars are told when it has
+    waited more than N working days."""
     if document.state != "registration":
         return 0
     cal = Calendar()
@@ -181,8 +237,8 @@ def plan_after_approval(document) -> int:
 def plan_after_publication(document) -> int:
     """R11: filing due (N days before the deadline) and overdue (the day after it).
     R12: with a validity period, the evaluation N months before expiry (validity_expiring);
-    without one, the evaluation at the latest every N years (evaluation_overdue)."""
-    cancel_open_reminders(document, kinds=REGISTRATION_KINDS)
+    without one, the evaluation at the latest every N years (evaluation_overdue). The
+    registration reminder ends (the sweep drops it: the document has its number)."""
     deadline = document.filing_due_on
     plans = []
     if deadline and document.filed_on is None:
@@ -248,8 +304,9 @@ def plan_filing_review(document, recipient_id: int, due_on: dt.date) -> int:
 
 
 def cancel_filing_review(document, recipient_id: int) -> int:
-    return Reminder.objects.filter(document_id=document.pk, kind=Kind.FILING_REVIEW_DUE, sent_at__isnull=True,
-                                   recipient_id__in=reviewers_at(recipient_id)).delete()[0]
+    rows = Reminder.objects.filter(document_id=document.pk, kind=Kind.FILING_REVIEW_DUE, sent_at__isnull=True,
+                                   recipient__organisation_id=recipient_id, recipient__role__in=REVIEW_ROLES)
+    return rows.delete()[0]
 
 
 def plan_correction_answer(document, due_on: dt.date) -> int:
@@ -275,5 +332,6 @@ def cancel_request_reply(document, recipient_id: int) -> int:
     """Only when no other request of the document to that recipient still waits."""
     if document.review_requests.filter(recipient_id=recipient_id, state="received").exists():
         return 0
-    return Reminder.objects.filter(document_id=document.pk, kind=Kind.REVIEW_REQUEST_DUE, sent_at__isnull=True,
-                                   recipient_id__in=reviewers_at(recipient_id)).delete()[0]
+    rows = Reminder.objects.filter(document_id=document.pk, kind=Kind.REVIEW_REQUEST_DUE, sent_at__isnull=True,
+                                   recipient__organisation_id=recipient_id, recipient__role__in=REVIEW_ROLES)
+    return rows.delete()[0]

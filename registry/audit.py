@@ -134,10 +134,17 @@ def _pg_csv_stream(queryset):
     )
     sql, params = rows.query.sql_with_params()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
-            for block in copy:
-                yield bytes(block)  # already UTF-8: the response passes it on as it is
+        # Django reads timestamps assuming the session's UTC: inside a caller's transaction the
+        # local setting would outlive this block and shift every later read by eight hours.
+        cursor.execute("SELECT current_setting('TimeZone'), set_config('TimeZone', %s, true)",
+                       [timezone.get_current_timezone_name()])
+        session_zone = cursor.fetchone()[0]
+        try:
+            with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+                for block in copy:
+                    yield bytes(block)  # already UTF-8: the response passes it on as it is
+        finally:
+            cursor.execute("SELECT set_config('TimeZone', %s, true)", [session_zone])
 
 
 def _flush(buffer, writer, rows) -> str:

@@ -28,7 +28,7 @@ from notifications import planning
 from registry import permissions as registry_permissions
 from registry import rules as filing_rules
 from registry.models import Cleanup, CleanupItem, Evaluation, Filing, RegistryEntry, ReviewRequest
-from review import bounds, history, permissions, rules
+from review import bounds, facts, history, permissions, rules
 from review.models import DecisionCatalogueItem, Document, DocumentLink
 from review.selectors import public_documents
 from review.services import check_rules, proceed
@@ -51,11 +51,17 @@ def number_allocate(*, issuer, year, document=None) -> RegistryEntry:
         registration_code=numbering.format_number(code_template, **fields) if code_template else "")
 
 
+# what registration's and publication's rules read, loaded with the lock (review.facts):
+# R7's lawful review of the approved text, and the day it was decided (R8's earliest date)
+REGISTRATION_FACTS = ("lawful_review_of_approved", "approved_decided_at")
+PUBLICATION_FACTS = (*REGISTRATION_FACTS, "links")
+
+
 @act()
 def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -> Document:
     """统一登记 (R8, R9): record the collective deliberation, then allocate the number."""
     bounds.require_past_date(deliberated_on, "审议日期")
-    document = permissions.access_document(actor, document_id, lock=True)
+    document = permissions.access_document(actor, document_id, lock=True, facts=REGISTRATION_FACTS)
     permissions.check_act(actor, document, "register")
     approval = bounds.approved_on(document)  # R8: deliberated between the approval and today
     bounds.require_date(deliberated_on, "审议日期", earliest=approval, latest=today(), latest_why="今天",
@@ -67,8 +73,8 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
         check_rules(document, "register")
         entry = number_allocate(issuer=document.issuer, year=today().year, document=document)
         proceed(document, "register", actor, number=entry.number,
-                opinion=f"{document.deliberation_meeting}（{deliberated_on:%Y-%m-%d}）审议通过；编号{entry.number}",
-                then=lambda: planning.cancel_open_reminders(document, kinds=planning.REGISTRATION_KINDS))
+                opinion=f"{document.deliberation_meeting}（{deliberated_on:%Y-%m-%d}）审议通过；编号{entry.number}")
+        # the registration reminder ends: the sweep drops it now that the document has its number
     return document
 
 
@@ -76,7 +82,7 @@ def document_register(*, actor, document_id, meeting, deliberated_on: dt.date) -
 def document_publish(*, actor, document_id, channel, published_on: dt.date | None = None,
                      effective_from: dt.date | None = None) -> Document:
     """统一公布 (R10); validity (R12) runs from the effective date."""
-    document = permissions.access_document(actor, document_id, lock=True)
+    document = permissions.access_document(actor, document_id, lock=True, facts=PUBLICATION_FACTS)
     permissions.check_act(actor, document, "publish")
     if channel not in Document.Channel.values:
         raise InvalidInput("公布载体须为：政府公报、政府网站或政务新媒体")
@@ -110,6 +116,8 @@ def _apply_links(actor, document) -> None:
     """R20, in the publication's transaction: the documents it repeals become ``repealed`` with
     its number as the decision (taking effect with it); those it amends carry a history row.
     A linked document that has meanwhile ended is left as it is, and the history says so."""
+    if not facts.get(document, "links"):
+        return
     links = list(DocumentLink.objects.filter(source=document).order_by("kind", "target_id")
                  .values_list("target_id", "kind"))
     for target_id, kind in links:

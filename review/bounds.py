@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.inputs import date_problem, earliest_plausible_date, latest_plausible_date, line_problem
 from core.inputs import normalise_text  # noqa: F401  (re-exported for the services)
 from core.errors import InvalidInput
+from review import facts
 
 
 def require_line(value: str, label: str) -> str:
@@ -43,8 +44,7 @@ def require_comment_closing_date(closes_on) -> None:
 
 def approved_on(document) -> dt.date | None:
     """The day the text now current was approved (its lawful review round was decided)."""
-    decided = (document.review_rounds.filter(outcome="lawful", version_id=document.approved_version_id)
-               .order_by("-decided_at").values_list("decided_at", flat=True).first())
+    decided = facts.get(document, "approved_decided_at")
     return timezone.localdate(decided) if decided else None
 
 

@@ -55,11 +55,12 @@ def row_digest(prev_hash, *, document_id, position, action, from_state, to_state
 
 def entry(*, document, action, from_state, to_state, actor=None, opinion="", version=None) -> History:
     """The next row of ``document``'s chain (not saved), and the head advanced on ``document``
-    in memory: the caller's UPDATE of the document writes the head (``proceed`` does)."""
+    in memory: the caller's UPDATE of the document writes the head (``proceed`` does).
+    ``version`` is a text version or its id."""
     fields = dict(
         document_id=document.pk, position=document.history_position + 1, action=action,
         from_state=str(from_state), to_state=str(to_state), actor_id=actor.pk if actor else None,
-        at=timezone.now(), opinion=opinion or "", version_id=version.pk if version else None,
+        at=timezone.now(), opinion=opinion or "", version_id=getattr(version, "pk", version),
     )
     digest = row_digest(document.history_hash, **fields)
     row = History(prev_hash=document.history_hash, hash=digest, **fields)
@@ -68,15 +69,18 @@ def entry(*, document, action, from_state, to_state, actor=None, opinion="", ver
 
 
 def append(*, document, action, from_state, to_state, actor=None, opinion="", version=None) -> History:
-    """Append a row for an act that does not otherwise write the document's row: the head moves
-    with a conditional UPDATE (the head this act read, or a 409), then the row is inserted."""
-    before = document.history_position
+    """Append a row for an act that does not otherwise write the document's row: the head is
+    read under the document's row lock (the caller's instance may be older than the head), moved,
+    and the row inserted. Only this document's acts wait for it."""
+    head = (Document.objects.select_for_update().filter(pk=document.pk)
+            .values_list("history_position", "history_hash").first())
+    if head is None:
+        raise ConcurrentChange("该文件刚被他人处理，请刷新后重试")
+    document.history_position, document.history_hash = head
     row = entry(document=document, action=action, from_state=from_state, to_state=to_state, actor=actor,
                 opinion=opinion, version=version)
-    moved = Document.objects.filter(pk=document.pk, history_position=before).update(
-        history_position=document.history_position, history_hash=document.history_hash)
-    if not moved:
-        raise ConcurrentChange("该文件刚被他人处理，请刷新后重试")
+    Document.objects.filter(pk=document.pk).update(history_position=document.history_position,
+                                                   history_hash=document.history_hash)
     row.save(force_insert=True)
     return row
 

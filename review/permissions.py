@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accounts.jurisdiction import Jurisdiction
 from accounts.models import REVIEW_ROLES, Role
 from core.errors import Forbidden, InvalidTransition, NotFound
+from review import facts as review_facts
 from review import lifecycle, rules
 from review.models import REVIEWED_STATES, AdviserInvitation, Document, ReviewRound
 
@@ -82,17 +83,40 @@ def _valid_id(document_id) -> int | None:
     return value if 0 < value <= MAX_ID else None
 
 
-def access_document(user, document_id, *, lock: bool = False) -> Document:
+def access_document(user, document_id, *, lock: bool = False, facts: tuple = ()) -> Document:
     """The document if ``user`` may see it, row-locked for this transaction when ``lock``;
-    404 otherwise. One query: the visibility rule, the fetch and the lock together."""
+    404 otherwise. One query: the visibility rule, the fetch, the lock and the ``facts`` the
+    act's rules will read (review.facts) together."""
     pk = _valid_id(document_id)
     qs = documents_visible_to(user)
     if lock:
         qs = qs.select_for_update(of=("self",)).select_related("approved_version")
+    if facts:
+        qs = qs.annotate(**review_facts.annotations(facts))
     document = qs.filter(pk=pk).first() if pk else None
     if document is None:
         raise NotFound("文件不存在或无权查看")
     return document
+
+
+def access_open_round(user, document_id, *, facts: tuple = ()) -> tuple[Document, ReviewRound]:
+    """The document's open review round and the document, both row-locked, in one query (the
+    review desk's acts); a document without one is fetched as ``access_document`` does, so that
+    the caller's checks give the right refusal (404, 403, 409)."""
+    pk = _valid_id(document_id)
+    review_round = None
+    if pk:
+        review_round = (ReviewRound.objects.select_for_update(of=("self", "document"))
+                        .select_related("document", "document__issuer", "document__drafting_org",
+                                        "document__current_version", "document__approved_version", "handler")
+                        .annotate(**review_facts.annotations(facts, ref="document_id"))
+                        .filter(document__in=documents_visible_to(user).values("pk"), document_id=pk, outcome="")
+                        .first())
+    if review_round is None:
+        return access_document(user, document_id, lock=True, facts=facts), None
+    document = review_round.document
+    review_facts.copy(review_round, document, facts)
+    return document, review_round
 
 
 def may_see(user, document) -> bool:

@@ -25,6 +25,7 @@ from accounts.jurisdiction import Jurisdiction
 from accounts.models import REVIEW_ROLES, Role
 from core import calendar as working_days
 from core.clock import today
+from review import facts
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def submission_materials_complete(document):
         missing.append("起草说明（含制定依据）")
     if document.comment_closes_on and not document.comment_summary.strip():
         missing.append("征求意见采纳情况")
-    undisposed = document.public_comments.filter(disposition="").count()
+    undisposed = facts.get(document, "undisposed_comments")
     if undisposed:
         missing.append(f"{undisposed}条公众意见的处理情况")
     if missing:
@@ -257,9 +258,7 @@ def requires_adviser_opinion(document) -> bool:
 def adviser_opinion_given(document):
     if not requires_adviser_opinion(document):
         return None
-    answered = document.adviser_invitations.filter(review_round__document=document, review_round__outcome="",
-                                                   answered_at__isnull=False).exists()
-    if answered:
+    if facts.get(document, "adviser_answered"):
         return None
     kind = document.get_kind_display()
     return Violation("adviser_opinion_required",
@@ -269,7 +268,7 @@ def adviser_opinion_given(document):
 # --- R6: a return's findings are followed up before approval (DESIGN §7) --------------------
 @rule("R6")
 def findings_resolved(document):
-    pending = document.findings.filter(status__in=("open", "not_resolved")).count()
+    pending = facts.get(document, "pending_findings")
     if pending:
         return Violation("unresolved_findings", f"此前审核意见中尚有{pending}项具体修改意见未确认已修改，不能审核通过")
     return None
@@ -278,13 +277,15 @@ def findings_resolved(document):
 # --- R7: the exact text reviewed is the text deliberated, registered and published ---------
 @rule("R7")
 def reviewed_text_is_current(document):
-    approved, current = document.approved_version, document.current_version
+    # Versions are immutable (their text and hash, at the database too): the approved version
+    # being the current one is the exact text being the one reviewed.
+    approved, current = document.approved_version_id, document.current_version_id
     word = document.review_word
     if approved is None:
         return Violation("review_required", f"该文件未经{word}通过，不得审议、决策、登记或公布")
-    if current is None or approved.pk != current.pk or approved.sha256 != current.sha256:
+    if current is None or approved != current:
         return Violation("text_changed_since_review", f"文本在{word}后已被修改，须重新报送{word}")
-    if not document.review_rounds.filter(version=approved, outcome="lawful").exists():
+    if not facts.get(document, "lawful_review_of_approved"):
         return Violation("review_required", f"该文件未经{word}通过，不得审议、决策、登记或公布")
     return None
 

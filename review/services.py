@@ -23,7 +23,7 @@ from accounts.models import REVIEW_ROLES, Organisation, Role, User
 from core import numbering
 from core.calendar import Calendar
 from notifications import planning
-from review import bounds, history, lifecycle, permissions, rules, selectors
+from review import bounds, facts, history, lifecycle, permissions, rules, selectors
 from review.comments import adoption_summary, file_comment, group_comments
 from review.models import (AdviserInvitation, Document, DocumentLink, Interpretation, Opinion, ProcedureStep, PublicComment, ReviewFinding,
                            ReviewRound, State, Version, content_hash)
@@ -43,7 +43,7 @@ def proceed(document, name, actor, *, opinion="", version=None, action=None, the
         getattr(document, name)(**transition_kwargs)
     row = history.entry(document=document, action=action or name, from_state=from_state,
                         to_state=document.state, actor=actor, opinion=opinion,
-                        version=version or document.current_version)
+                        version=version or document.current_version_id)
     try:
         document.save()
     except ConcurrentTransition:
@@ -69,6 +69,8 @@ def _check(document, conditions) -> None:
 
 # What an approval must satisfy already when it is drafted (R6, R16); R7 follows at issue.
 APPROVAL_DRAFT_RULES = (rules.findings_resolved, rules.adviser_opinion_given)
+# ... and what they read, loaded with the lock (review.facts)
+APPROVAL_FACTS = ("pending_findings", "adviser_answered", "awaiting_signoff")
 
 
 def _violation_error(violation):
@@ -273,20 +275,25 @@ def document_close_public_comment(*, actor, document_id) -> Document:
     return document
 
 
+# what a submission's rules and round read, loaded with the lock (review.facts)
+SUBMISSION_FACTS = ("undisposed_comments", "public_comments", "paused_round", "rounds")
+
+
 @act()
 def document_submit_for_review(*, actor, document_id, drafting_notes, comment_summary="",
                                exemption_reason="") -> Document:
     """报送合法性审核 (R2, R4); opens a review round due in R5's working days."""
-    document = permissions.access_document(actor, document_id, lock=True)
+    document = permissions.access_document(actor, document_id, lock=True, facts=SUBMISSION_FACTS)
     permissions.check_act(actor, document, "submit_for_review")
     document.drafting_notes = drafting_notes or ""
-    comments = list(document.public_comments.all())
+    comments = list(document.public_comments.all()) if facts.get(document, "public_comments") else []
     # R4: the comment handling is written from the dispositions unless the drafter writes it.
     document.comment_summary = (comment_summary or "").strip() or (
         adoption_summary(comments) if comments or document.comment_closes_on else "")
     document.comment_exemption_reason = exemption_reason or ""
     now = timezone.now()
-    paused = document.review_rounds.select_for_update().filter(outcome="", paused_on__isnull=False).first()
+    paused = (document.review_rounds.select_for_update().filter(outcome="", paused_on__isnull=False).first()
+              if facts.get(document, "paused_round") else None)
     # R5: a round paused for missing materials resumes with the working days it had left.
     left = paused.days_left_at_pause if paused else rules.review_working_days(document)
     due = add_working_days(timezone.localdate(now), left)
@@ -302,7 +309,7 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
             review_round = paused
         else:
             review_round = ReviewRound.objects.create(
-                document=document, round_no=document.review_rounds.count() + 1,
+                document=document, round_no=facts.get(document, "rounds") + 1,
                 version=document.current_version, submitted_at=now, submitted_by=actor,
                 due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
                 comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
@@ -357,23 +364,27 @@ def _check_handler(actor, document, review_round) -> None:
 
 
 def _signoff_required(document) -> bool:
-    body = Organisation.objects.filter(pk=Jurisdiction().review_body_of(document.issuer_id)).first()
+    body = Jurisdiction().by_id.get(Jurisdiction().review_body_of(document.issuer_id))
     return bool(body and body.signoff_required)
 
 
-def _review_body(document) -> Organisation:
-    return Organisation.objects.get(pk=Jurisdiction().review_body_of(document.issuer_id))
+def _review_body(document):
+    """The review body of the document (accounts.jurisdiction.Org): its id, name, letter prefix."""
+    body = Jurisdiction().by_id.get(Jurisdiction().review_body_of(document.issuer_id))
+    if body is None:
+        raise NotFound("该文件没有审核机构")
+    return body
 
 
 def _draft(document, review_round, actor, *, outcome, opinion, findings, urgent_reason, basis, content) -> Opinion:
     """The handler's written opinion (审核意见书), not yet issued."""
-    if review_round.opinions.filter(status=Opinion.Status.AWAITING_SIGNOFF).exists():
+    if facts.get(document, "awaiting_signoff"):
         raise RuleViolation("本轮审核已有待签发的审核意见，请等待审核负责人签发或退回", code="awaiting_signoff")
-    return Opinion.objects.create(
-        document=document, review_round=review_round, review_body=_review_body(document), outcome=outcome,
+    return Opinion(
+        document=document, review_round=review_round, review_body_id=_review_body(document).id, outcome=outcome,
         conclusion=_clean_opinion(opinion), findings=findings or [], urgent_reason=urgent_reason or "",
         basis=(basis or "").strip(), content=(content or "").strip(), status=Opinion.Status.AWAITING_SIGNOFF,
-        drafted_by=actor, drafted_at=timezone.now())
+        drafted_by=actor, drafted_at=timezone.now())  # saved by the caller: issued at once, with its number
 
 
 OPINION_SCOPE = "opinion_letter"  # R15: the review body's letter numbers in core.numbering
@@ -383,8 +394,8 @@ def _issue(opinion, *, signer, document, review_round) -> Document:
     """签发: number the letter (per review body and year, gapless) and make the transition, in the
     caller's transaction: either both happen or neither."""
     year = today().year
-    body = opinion.review_body
-    seq = numbering.take_next(scope=OPINION_SCOPE, owner_id=body.pk, year=year)
+    body = Jurisdiction().by_id[opinion.review_body_id]
+    seq = numbering.take_next(scope=OPINION_SCOPE, owner_id=body.id, year=year)
     prefix = body.opinion_prefix or f"{body.name}审"
     opinion.year, opinion.seq = year, seq
     opinion.number = numbering.format_number(numbering.DEFAULT_TEMPLATE, prefix=prefix, year=year, seq=seq)
@@ -395,13 +406,14 @@ def _issue(opinion, *, signer, document, review_round) -> Document:
             actor=opinion.drafted_by)
     signed = f"（审核意见书{opinion.number}，签发人：{signer.username}）"
     if opinion.outcome == ReviewRound.Outcome.LAWFUL:
-        document.approved_version = review_round.version
-        proceed(document, "approve", signer, opinion=opinion.conclusion + signed, version=review_round.version,
+        document.approved_version_id = review_round.version_id
+        facts.know(document, "lawful_review_of_approved", True)  # R7 holds from here: the round just decided
+        proceed(document, "approve", signer, opinion=opinion.conclusion + signed, version=review_round.version_id,
                 then=lambda: planning.plan_after_approval(document))
     else:
         label = ReviewRound.Outcome(opinion.outcome).label
         proceed(document, "return_for_revision", signer, opinion=f"【{label}】{opinion.conclusion}{signed}",
-                version=review_round.version,
+                version=review_round.version_id,
                 then=lambda: planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS))
     return document
 
@@ -413,8 +425,9 @@ def _conclude(actor, document, review_round, **draft) -> Opinion:
     if actor.role == Role.REVIEW_HEAD or not _signoff_required(document):
         _issue(opinion, signer=actor, document=document, review_round=review_round)
         return opinion
+    opinion.save()
     history.append(document=document, action="draft_opinion", from_state=document.state, to_state=document.state,
-                   actor=actor, version=review_round.version,
+                   actor=actor, version=review_round.version_id,
                    opinion=f"【{opinion.get_outcome_display()}】{opinion.conclusion}（待签发）")
     planning.plan_signoff(document, opinion)
     return opinion
@@ -428,9 +441,8 @@ def document_approve(*, actor, document_id, opinion, findings=None, urgent_reaso
     is younger than R5's minimum without an urgency reason, when R16's adviser opinion is
     missing, or when a finding of an earlier round is not confirmed resolved (R6)."""
     opinion = _clean_opinion(opinion)
-    document = permissions.access_document(actor, document_id, lock=True)
+    document, review_round = permissions.access_open_round(actor, document_id, facts=APPROVAL_FACTS)
     permissions.check_act(actor, document, "approve")
-    review_round = _open_round(document)
     _check_handler(actor, document, review_round)
     urgent_reason = (urgent_reason or "").strip()
     violation = rules.review_time_violation(document, review_round, urgent_reason=urgent_reason, today=today())
@@ -472,7 +484,7 @@ def _pause(actor, document, review_round, *, note) -> None:
     review_round.pauses = (review_round.pauses or 0) + 1
     review_round.save(update_fields=["paused_on", "days_left_at_pause", "pauses"])
     document.review_due_at = None
-    proceed(document, "return_for_revision", actor, action="request_materials", version=review_round.version,
+    proceed(document, "return_for_revision", actor, action="request_materials", version=review_round.version_id,
             opinion=f"【退回补充材料】{note}（审核期限暂停，剩余{review_round.days_left_at_pause}个工作日）",
             then=lambda: planning.cancel_open_reminders(document, kinds=planning.REVIEW_KINDS))
 
@@ -495,7 +507,7 @@ def document_sign_opinion(*, actor, document_id, decision, note="") -> Document:
         opinion.status, opinion.send_back_note = Opinion.Status.SENT_BACK, note
         opinion.save(update_fields=["status", "send_back_note"])
         history.append(document=document, action="send_back_opinion", from_state=document.state,
-                       to_state=document.state, actor=actor, opinion=note, version=review_round.version)
+                       to_state=document.state, actor=actor, opinion=note, version=review_round.version_id)
         planning.cancel_signoff(document)
         return document
     if decision != "sign":
@@ -524,7 +536,7 @@ def document_assign(*, actor, document_id, handler) -> ReviewRound:
     review_round.save(update_fields=["handler"])
     words = f"由{previous.username}改为{user.username}" if previous else f"分配给{user.username}"
     history.append(document=document, action="assign", from_state=document.state, to_state=document.state,
-                   actor=actor, opinion=f"承办人{words}", version=review_round.version)
+                   actor=actor, opinion=f"承办人{words}", version=review_round.version_id)
     planning.plan_review_reminders(document, review_round)
     return review_round
 
@@ -551,7 +563,7 @@ def document_extend_review(*, actor, document_id, working_days, reason) -> Revie
     document.review_due_at, document.review_due_provisional = review_round.due_on, review_round.due_provisional
     document.save(update_fields=["review_due_at", "review_due_provisional", "updated_at"])
     history.append(document=document, action="extend_review", from_state=document.state, to_state=document.state,
-                   actor=actor, version=review_round.version,
+                   actor=actor, version=review_round.version_id,
                    opinion=f"延长{working_days}个工作日至{due.date:%Y-%m-%d}：{reason}")
     planning.plan_review_reminders(document, review_round)
     return review_round
@@ -573,7 +585,7 @@ def document_invite_adviser(*, actor, document_id, adviser) -> AdviserInvitation
     if created:
         history.append(document=document, action="invite_adviser", from_state=document.state,
                        to_state=document.state, actor=actor, opinion=f"邀请{user.username}出具法律意见",
-                       version=review_round.version)
+                       version=review_round.version_id)
         planning.plan_adviser_opinion(document, invitation)
     return invitation
 
@@ -590,7 +602,7 @@ def document_give_adviser_opinion(*, actor, document_id, opinion) -> AdviserInvi
     invitation.opinion, invitation.answered_at = _clean_opinion(opinion), timezone.now()
     invitation.save(update_fields=["opinion", "answered_at"])
     history.append(document=document, action="give_adviser_opinion", from_state=document.state,
-                   to_state=document.state, actor=actor, opinion=invitation.opinion, version=review_round.version)
+                   to_state=document.state, actor=actor, opinion=invitation.opinion, version=review_round.version_id)
     planning.cancel_adviser_opinion(document, actor)
     return invitation
 

@@ -16,6 +16,16 @@ BODY = "第一条 为规范本市校外培训机构管理，根据《中华人�
 
 
 
+@pytest.fixture(autouse=True)
+def _fresh_holiday_schedule():
+    """A test's rolled-back holiday rows must not outlive it in the process's cache (core.calendar)."""
+    from core.calendar import forget_holiday_overrides
+
+    forget_holiday_overrides()
+    yield
+    forget_holiday_overrides()
+
+
 @pytest.fixture
 def orgs(db):
     """The city of 春城 (R14: every department, the justice bureau and the overseer under its

@@ -64,3 +64,46 @@ def test_list_queries_do_not_grow(role, path, users, make_document):
     few = count(client, url)
     add(4)
     assert count(client, url) == few
+
+
+# --- issue 19: what an act costs -------------------------------------------------------------
+def statements(act) -> list[str]:
+    """The SQL statements an act sends (the test's own savepoints aside)."""
+    with CaptureQueriesContext(connection) as ctx:
+        act()
+    return [q["sql"] for q in ctx.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+
+
+# Submission: the lock (with R4's comment facts), the update, the history row, the round, the
+# reminders replaced (delete + insert), the organisation tree. Approval: the organisation tree,
+# the round and the document locked together (with R6/R15/R16's facts), the letter number, the
+# opinion, the round, the document, the history row, the reminders. Registration and
+# publication likewise; none waits on a row shared by the city.
+ACT_STATEMENTS = {"submit": 7, "approve": 8, "register": 6, "publish": 7}
+
+
+def test_statements_per_act_are_pinned(users, orgs):
+    from registry import services as registry
+    from tests.conftest import BODY, URGENT
+
+    def lifecycle(document):
+        return {
+            "submit": lambda: services.document_submit_for_review(
+                actor=users["drafter"], document_id=document.pk, drafting_notes="依据", exemption_reason="不涉及"),
+            "approve": lambda: services.document_approve(
+                actor=users["reviewer"], document_id=document.pk, opinion="合法", urgent_reason=URGENT),
+            "register": lambda: registry.document_register(
+                actor=users["registrar"], document_id=document.pk, meeting="常务会议", deliberated_on=today()),
+            "publish": lambda: registry.document_publish(
+                actor=users["registrar"], document_id=document.pk, channel="website"),
+        }
+
+    first = services.document_create(actor=users["drafter"], title="甲办法", body=BODY, issuer=orgs["city"])
+    for act in lifecycle(first).values():  # the year's number sequences are started here
+        act()
+    second = services.document_create(actor=users["drafter"], title="乙办法", body=BODY, issuer=orgs["city"])
+    counted = {name: statements(act) for name, act in lifecycle(second).items()}
+    assert {name: len(sql) for name, sql in counted.items()} == ACT_STATEMENTS, counted
+    assert all(len(sql) <= 8 for sql in counted.values())
+    # no act touches a row every act in the city would wait for
+    assert not any("historyhead" in sql.lower() for sqls in counted.values() for sql in sqls)

@@ -104,14 +104,14 @@ def test_links_only_to_published_documents_of_the_same_issuer(carry, client_for,
 def test_publication_and_its_repeals_are_all_or_nothing(carry, monkeypatch, users):
     old = carry(title="春城市校外培训管理暂行办法")
     new = carry("registered", repeals=[old.pk])
-    real = history.append
+    real = history.entry  # every act's history row is made here (the repeal's too)
 
     def fail_on_the_repeal(**kwargs):
         if kwargs["action"] == "repeal":
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(history, "append", fail_on_the_repeal)
+    monkeypatch.setattr(history, "entry", fail_on_the_repeal)
     with pytest.raises(RuntimeError):
         registry.document_publish(actor=users["registrar"], document_id=new.pk, channel="website")
     new.refresh_from_db(), old.refresh_from_db()
@@ -228,7 +228,7 @@ def test_a_campaign_of_fifty_items_is_published_all_or_nothing(carry, users, cli
     assert public(f"/api/public/cleanups/{cleanup['id']}/").status_code == 404  # not yet published
 
     # a failure on the last item undoes every other one
-    real = history.append
+    real = history.entry  # every history row is made here
     last = docs[-1].pk
 
     def fail_on_the_last(**kwargs):
@@ -236,12 +236,12 @@ def test_a_campaign_of_fifty_items_is_published_all_or_nothing(carry, users, cli
             raise RuntimeError("disk full")
         return real(**kwargs)
 
-    monkeypatch.setattr(history, "append", fail_on_the_last)
+    monkeypatch.setattr(history, "entry", fail_on_the_last)
     with pytest.raises(RuntimeError):
         registry.cleanup_publish(actor=users["registrar"], cleanup_id=cleanup["id"])
     assert set(Document.objects.filter(pk__in=[d.pk for d in docs]).values_list("state", flat=True)) == {"published"}
     assert Evaluation.objects.count() == 0 and Cleanup.objects.get().state == "open"
-    monkeypatch.setattr(history, "append", real)
+    monkeypatch.setattr(history, "entry", real)
 
     r = api.post(f"/api/cleanups/{cleanup['id']}/publish/", {}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "published"

@@ -13,6 +13,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.calendar import forget_holiday_overrides
 from core.models import HolidayOverride
 
 TYPES = {"workday": True, "holiday": False, "工作日": True, "上班": True, "节假日": False, "休息": False}
@@ -31,6 +32,7 @@ class Command(BaseCommand):
             deleted, _ = HolidayOverride.objects.filter(date__year=year).delete()
             HolidayOverride.objects.bulk_create(
                 HolidayOverride(date=day, is_workday=workday, name=name) for day, workday, name in rows)
+        forget_holiday_overrides()  # bulk writes send no signals
         workdays = sum(1 for _, workday, _ in rows if workday)
         self.stdout.write(self.style.SUCCESS(
             f"已导入{year}年节假日安排{len(rows)}条（调休工作日{workdays}条，节假日{len(rows) - workdays}条），"
