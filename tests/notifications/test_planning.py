@@ -8,6 +8,7 @@ import pytest
 
 from notifications.models import InboxMessage, Kind, Reminder
 from notifications.planning import working_days_before
+from notifications.sweep import run_sweep, still_applies
 from core.calendar import add_months
 from registry import services as registry
 from review import services
@@ -20,8 +21,11 @@ D = dt.date
 
 
 def plan_of(doc, **filters):
-    rows = Reminder.objects.filter(document=doc, **filters).select_related("recipient")
-    return sorted((r.kind, r.due_on, r.recipient.username) for r in rows)
+    """What is still to be delivered. An act that ends a deadline leaves its unsent reminders for
+    the sweep to drop when they come due (sweep.still_applies), so that its own cost stays
+    fixed (issue 19); an act that plans the same kinds again replaces them itself."""
+    rows = Reminder.objects.filter(document=doc, **filters).select_related("recipient", "document")
+    return sorted((r.kind, r.due_on, r.recipient.username) for r in rows if still_applies(r))
 
 
 def new_doc(users, orgs, validity_years=5):
@@ -79,6 +83,11 @@ def test_approval_ends_review_reminders_and_plans_registration_pending(users, or
     registry.document_register(actor=users["registrar"], document_id=doc.pk, meeting="常务会议",
                                deliberated_on=D(2025, 9, 26))
     assert plan_of(doc) == []
+    # when the ended review's and registration's reminders come due, nobody is told, and they are gone
+    assert run_sweep(today=D(2025, 12, 31)) == 0
+    assert not Reminder.objects.filter(document=doc, kind__in=["review_due_soon", "review_overdue",
+                                                               "registration_pending"]).exists()
+    assert not InboxMessage.objects.filter(document=doc).exists()
 
 
 def test_approval_of_another_kind_plans_no_registration(users, orgs, make_document):
