@@ -62,7 +62,7 @@ load: cluster-start      ## 50 users for 60 s with a PostgreSQL restart at 20 s,
 schemathesis: install
 	deploy/schemathesis.sh 30
 
-bench: install           ## benchmarks on PostgreSQL at 10,000 and 100,000 documents (BENCH_ARGS to change)
+bench: install           ## benchmarks on PostgreSQL at 10,000, 100,000 and 1,000,000 documents (BENCH_ARGS to change, e.g. --scales 10000 --repeat 10)
 	LOG_LEVEL=ERROR $(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/bench_precheck.py
 	$(PY) bench/bench_docx.py

@@ -120,6 +120,24 @@ class PublicDocumentSerializer(AfterPublicationFields, serializers.ModelSerializ
                   "interpretation"]
         list_serializer_class = _AfterPublicationList
 
+    # As DocumentSerializer: DRF's generic field machinery was most of a public page's time (issue
+    # 19: 29 ms for 50 documents against 8 ms for the same rows in SQL); the representation is
+    # built by hand from the declared fields, pinned equal to them by tests/registry/test_public_serializer.py.
+    _PLAIN = ("id", "number", "title", "state", "publication_channel")
+    _DATES = ("published_on", "effective_from", "expires_on", "valid_until")
+
+    def to_representation(self, document):
+        version = document.current_version
+        out = {name: getattr(document, name) for name in self._PLAIN}
+        for name in self._DATES:
+            value = getattr(document, name)
+            out[name] = None if value is None else value.isoformat()
+        out.update(body=version.body if version else "", issuer=document.issuer.code,
+                   issuer_name=document.issuer.name, validity_status=self.get_validity_status(document),
+                   in_force=document.in_force, not_yet_effective=document.not_yet_effective,
+                   **selectors.after_publication_of(document))
+        return {name: out[name] for name in self.Meta.fields}
+
     def get_validity_status(self, document) -> str:
         if document.state == "published" and document.not_yet_effective:
             return "not_yet_effective"
@@ -167,7 +185,15 @@ class CleanupDecisionInput(serializers.Serializer):
 
 
 class CatalogueRowSerializer(serializers.Serializer):
-    """现行有效规范性文件目录: one row."""
+    """现行有效规范性文件目录: one row (the list is the catalogue's every row: built by hand, as
+    the declared fields would, pinned by tests/registry/test_public_serializer.py)."""
+
+    def to_representation(self, document):
+        return {"id": document.id, "number": document.number, "title": document.title,
+                "issuer": document.issuer.code, "issuer_name": document.issuer.name,
+                "published_on": document.published_on.isoformat() if document.published_on else None,
+                "effective_from": document.effective_from.isoformat() if document.effective_from else None,
+                "expires_on": document.expires_on.isoformat() if document.expires_on else None}
 
     id = serializers.IntegerField()
     number = serializers.CharField()
