@@ -323,9 +323,10 @@ def _raw_thread(t, count, barrier, results, ids):
                         "business_related, validity_years, provisional, state, comment_short_period_reason, "
                         "comment_exemption_reason, drafting_notes, comment_summary, review_due_provisional, "
                         "deliberation_meeting, publication_channel, filed_with, filing_reference, closing_reason, "
-                        "repeal_decision_ref, created_by_id, created_at, updated_at) VALUES ('normative', %s, %s, %s, "
+                        "repeal_decision_ref, created_by_id, created_at, updated_at, history_position, history_hash) VALUES "
+                        "('normative', %s, %s, %s, "
                         "false, false, 5, false, 'drafting', '', '', '', '', false, '', '', '', '', '', '', %s, now(), "
-                        "now()) RETURNING id", [f"春城市校外培训机构管理办法（裸SQL {t}-{k}-{time.monotonic_ns()}）",
+                        "now(), 0, repeat('0', 64)) RETURNING id", [f"春城市校外培训机构管理办法（裸SQL {t}-{k}-{time.monotonic_ns()}）",
                                                 issuer, issuer, drafter]).fetchone()[0]
                     version = conn.execute(
                         "INSERT INTO review_version (document_id, number, body, sha256, author_id, created_at) "

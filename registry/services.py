@@ -94,7 +94,9 @@ def document_publish(*, actor, document_id, channel, published_on: dt.date | Non
     bounds.require_publication_dates(document, document.published_on, document.effective_from)
     document.expires_on, document.evaluation_due_on = rules.validity_dates(
         document.effective_from, document.validity_years, document.valid_until)
-    recipients = list(Organisation.objects.filter(pk__in=filing_recipients(document.issuer)).order_by("pk"))
+    # the bodies it files with, named from the organisation tree the act has read already
+    recipients = [Jurisdiction().by_id[pk] for pk in sorted(filing_recipients(document.issuer))
+                  if pk in Jurisdiction().by_id]
 
     def record():
         RegistryEntry.objects.filter(document=document, number=document.number).update(
@@ -140,7 +142,7 @@ def filings_open(document, recipients) -> list[Filing]:
     published text (and through the document its 起草说明, opinion letters and publication
     record) by reference. Runs inside the publication's transaction."""
     return Filing.objects.bulk_create([
-        Filing(document=document, issuer_id=document.issuer_id, recipient=recipient,
+        Filing(document=document, issuer_id=document.issuer_id, recipient_id=recipient.id,
                version_id=document.current_version_id, due_on=filing_rules.filing_due_on(document.published_on))
         for recipient in recipients])
 

@@ -263,10 +263,14 @@ def test_an_ordinary_document_needs_no_adviser(users, orgs):
 
 # --- reminders: to people, exactly once ---------------------------------------------------
 def recipients(doc, kind=None):
-    rows = Reminder.objects.filter(document=doc, sent_at__isnull=True)
+    """Who is still to be told: reminders of an ended deadline are dropped by the sweep when
+    they come due (notifications.sweep.still_applies), not deleted by the act that ended it."""
+    from notifications.sweep import still_applies
+
+    rows = Reminder.objects.filter(document=doc, sent_at__isnull=True).select_related("recipient", "document")
     if kind:
         rows = rows.filter(kind=kind)
-    return set(rows.values_list("recipient__username", flat=True))
+    return {r.recipient.username for r in rows if still_applies(r)}
 
 
 def test_reminders_go_to_the_heads_then_the_handler_and_never_to_uninvolved_reviewers(desk, orgs, freeze_today):
