@@ -171,7 +171,7 @@ def seed(dsn: str, documents: int, history: int | None = None, seed_value: int =
                        None, None, "", "", "依据有关法律法规", "", due, False, "常务会议" if number else "",
                        created.date() if number else None, number, created if number else None,
                        "website" if published_on else "", published_on, effective, expires,
-                       expires - dt.timedelta(days=182) if expires else None, "", None, "", "", "", 1, created, created)
+                       expires - dt.timedelta(days=182) if expires else None, "", None, "", "", "", 1, created, created, 0, "0" * 64)
 
         _copy(cur, "review_document", [
             "id", "kind", "title", "issuer_id", "drafting_org_id", "affects_rights", "business_related",
@@ -180,7 +180,8 @@ def seed(dsn: str, documents: int, history: int | None = None, seed_value: int =
             "drafting_notes", "comment_summary", "review_due_at", "review_due_provisional", "deliberation_meeting",
             "deliberated_on", "number", "registered_at", "publication_channel", "published_on", "effective_from",
             "expires_on", "evaluation_due_on", "filed_with", "filed_on", "filing_reference", "closing_reason",
-            "repeal_decision_ref", "created_by_id", "created_at", "updated_at"], documents_rows())
+            "repeal_decision_ref", "created_by_id", "created_at", "updated_at", "history_position", "history_hash"],
+              documents_rows())
 
         def version_rows():
             for i, (title, created, *_rest) in enumerate(spec, 1):
