@@ -124,16 +124,48 @@ def in_force_on_q(day) -> Q:
             & (Q(ended_on__isnull=True) | Q(ended_on__gt=day)))
 
 
-def catalogue_in_force(*, as_of, issuer=None) -> QuerySet[Document]:
+class CatalogueIssuer:
+    """An issuer as a catalogue row shows it (its code and name)."""
+
+    __slots__ = ("id", "pk", "code", "name")
+
+    def __init__(self, pk, code, name):
+        self.id = self.pk = pk
+        self.code, self.name = code, name
+
+
+class CatalogueRow:
+    """One row of the catalogue: the columns it shows, read as plain values. The catalogue is
+    every row (786 of an issuer's at 100,000 documents), and a Document instance per row (django-fsm's
+    __init__, deferred fields) cost more than the query; the attributes are a Document's."""
+
+    __slots__ = ("id", "pk", "number", "title", "issuer", "published_on", "effective_from", "expires_on")
+
+    def __init__(self, pk, number, title, issuer, published_on, effective_from, expires_on):
+        self.id = self.pk = pk
+        self.number, self.title, self.issuer = number, title, issuer
+        self.published_on, self.effective_from, self.expires_on = published_on, effective_from, expires_on
+
+
+def catalogue_in_force(*, as_of, issuer=None) -> list[CatalogueRow]:
     """现行有效规范性文件目录 as of ``as_of`` (not after today): from the publication, effective,
-    expiry and end dates, so a past date reads as it stood then."""
+    expiry and end dates, so a past date reads as it stood then. Rows in (issuer code,
+    publication date, id) order."""
     # only the columns a row shows (the catalogue is every row, not a page: issue 19)
-    qs = (Document.objects.filter(in_force_on_q(as_of), kind=Document.Kind.NORMATIVE)
-          .select_related("issuer").only("id", "state", "number", "title", "published_on", "effective_from", "expires_on",
-                                         "issuer__code", "issuer__name"))
+    qs = Document.objects.filter(in_force_on_q(as_of), kind=Document.Kind.NORMATIVE)
     if issuer is not None:
         qs = qs.filter(issuer=issuer)
-    return qs.order_by("issuer__code", "published_on", "id")
+    issuers: dict[int, CatalogueIssuer] = {}
+    rows = []
+    for pk, number, title, issuer_id, code, name, published_on, effective_from, expires_on in (
+            qs.order_by("issuer__code", "published_on", "id").values_list(
+                "id", "number", "title", "issuer_id", "issuer__code", "issuer__name", "published_on",
+                "effective_from", "expires_on")):
+        row_issuer = issuers.get(issuer_id)
+        if row_issuer is None:
+            row_issuer = issuers[issuer_id] = CatalogueIssuer(issuer_id, code, name)
+        rows.append(CatalogueRow(pk, number, title, row_issuer, published_on, effective_from, expires_on))
+    return rows
 
 
 def catalogue_query(params):

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from core.inputs import normalise_text
@@ -69,9 +70,13 @@ def catalogue(request):
     except DomainError as error:
         return render(request, "web/public/catalogue.html", {"error": error.message, "documents": [],
                                                              "issuers": _issuers()}, status=error.status)
-    documents = list(registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer))
+    documents = registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer)
+    # every row links to its document: the address reversed once, around the id (not a {% url %}
+    # a row), and the dates as ISO text (what |date:"Y-m-d" gives, without a formatter a cell)
+    marker = "2147483647"
+    document_url = reverse("web:public-document", args=[marker]).split(marker)
     return render(request, "web/public/catalogue.html", {
-        "documents": documents, "as_of": as_of, "issuer": issuer, "issuers": _issuers(),
+        "documents": documents, "document_url": document_url, "as_of": as_of, "issuer": issuer, "issuers": _issuers(),
         "campaigns": registry_selectors.published_cleanups()[:20]})
 
 
