@@ -41,6 +41,16 @@ def _organisations() -> list[Org]:
         "signoff_required")]
 
 
+def _index(orgs: list[Org]) -> tuple[dict, dict, int | None]:
+    """(organisations by id, children by parent id, the only justice organisation or None)."""
+    by_id = {org.id: org for org in orgs}
+    children: dict[int | None, list[int]] = {}
+    for org in orgs:
+        children.setdefault(org.parent_id, []).append(org.id)
+    justice = [org.id for org in orgs if org.kind == Kind.JUSTICE]
+    return by_id, children, justice[0] if len(justice) == 1 else None
+
+
 class Jurisdiction:
     """A snapshot of the organisation tree: one query, made on the first question asked, and
     shared by every snapshot taken within the same act or request (core.acts)."""
@@ -50,15 +60,10 @@ class Jurisdiction:
         self._loaded = False
 
     def _load(self):
-        orgs = self._orgs
-        if orgs is None:
-            orgs = acts.once("accounts.jurisdiction", _organisations)
-        self._by_id = {org.id: org for org in orgs}
-        self._children: dict[int | None, list[int]] = {}
-        for org in orgs:
-            self._children.setdefault(org.parent_id, []).append(org.id)
-        justice = [org.id for org in orgs if org.kind == Kind.JUSTICE]
-        self._only = justice[0] if len(justice) == 1 else None
+        if self._orgs is None:  # read and indexed once per act or request (core.acts)
+            self._by_id, self._children, self._only = acts.once("accounts.jurisdiction", lambda: _index(_organisations()))
+        else:
+            self._by_id, self._children, self._only = _index(self._orgs)
         self._loaded = True
 
     @property

@@ -93,7 +93,8 @@ def access_document(user, document_id, *, lock: bool = False, facts: tuple = ())
         qs = qs.select_for_update(of=("self",)).select_related("approved_version")
     if facts:
         qs = qs.annotate(**review_facts.annotations(facts))
-    document = qs.filter(pk=pk).first() if pk else None
+    # no ORDER BY for one row by its key (the list order would only cost the planner)
+    document = next(iter(qs.order_by().filter(pk=pk)[:1]), None) if pk else None
     if document is None:
         raise NotFound("文件不存在或无权查看")
     return document
@@ -106,12 +107,12 @@ def access_open_round(user, document_id, *, facts: tuple = ()) -> tuple[Document
     pk = _valid_id(document_id)
     review_round = None
     if pk:
-        review_round = (ReviewRound.objects.select_for_update(of=("self", "document"))
-                        .select_related("document", "document__issuer", "document__drafting_org",
-                                        "document__current_version", "document__approved_version", "handler")
-                        .annotate(**review_facts.annotations(facts, ref="document_id"))
-                        .filter(document__in=documents_visible_to(user).values("pk"), document_id=pk, outcome="")
-                        .first())
+        rounds = (ReviewRound.objects.select_for_update(of=("self", "document"))
+                  .select_related("document")
+                  .annotate(**review_facts.annotations(facts, ref="document_id"))
+                  .filter(document__in=documents_visible_to(user).order_by().values("pk"), document_id=pk, outcome="")
+                  .order_by())  # one open round a document (a constraint): no ORDER BY to plan
+        review_round = next(iter(rounds[:1]), None)
     if review_round is None:
         return access_document(user, document_id, lock=True, facts=facts), None
     document = review_round.document

@@ -88,8 +88,8 @@ def test_the_service_refuses_a_changed_text(users, make_document, monkeypatch):
 
     real_access = permissions.access_document
 
-    def lock_and_swap(actor, document_id, *, lock=False):
-        locked = real_access(actor, document_id, lock=lock)
+    def lock_and_swap(actor, document_id, *, lock=False, facts=()):
+        locked = real_access(actor, document_id, lock=lock, facts=facts)
         locked.current_version = Version.objects.create(document=locked, number=2, body="新", sha256=content_hash("新"),
                                                         author=users["drafter"])
         return locked
