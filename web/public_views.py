@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.inputs import normalise_text
@@ -76,8 +78,32 @@ def catalogue(request):
     marker = "2147483647"
     document_url = reverse("web:public-document", args=[marker]).split(marker)
     return render(request, "web/public/catalogue.html", {
-        "documents": documents, "document_url": document_url, "as_of": as_of, "issuer": issuer, "issuers": _issuers(),
-        "campaigns": registry_selectors.published_cleanups()[:20]})
+        "documents": documents, "rows": _catalogue_rows(documents, document_url), "as_of": as_of, "issuer": issuer,
+        "issuers": _issuers(), "campaigns": registry_selectors.published_cleanups()[:20]})
+
+
+def _catalogue_rows(documents, document_url):
+    """The catalogue table's rows as one safe string, each value escaped as the template's
+    autoescape would ({{ … }} of a str is django.utils.html.escape). The catalogue is every row
+    (786 of an issuer's at 100,000 documents), and a {% for %} over them cost more than the query.
+    The markup is what a row of the template was, byte for byte (tests/web/test_catalogue_page.py)."""
+    head, tail = escape(document_url[0]), escape(document_url[1])
+    issuer_names = {}  # an issuer's name escaped once (the rows of an issuer share one object)
+    parts = []
+    for doc in documents:
+        name = issuer_names.get(doc.issuer.pk)
+        if name is None:
+            name = issuer_names[doc.issuer.pk] = escape(doc.issuer.name)
+        expires_on = doc.expires_on
+        parts.append(f'<tr><td>{escape(doc.number)}</td><td><a href="{head}{doc.pk}{tail}">{escape(doc.title)}</a>'
+                     f'</td><td>{name}</td><td>{_iso(doc.published_on)}</td><td>{_iso(doc.effective_from)} — '
+                     f'{expires_on.isoformat() if expires_on else "—"}</td></tr>\n')
+    return mark_safe("".join(parts))
+
+
+def _iso(day):
+    """{{ day.isoformat }}: the ISO date, or nothing for none (the template's missing attribute)."""
+    return "" if day is None else day.isoformat()
 
 
 def _issuers():
