@@ -250,25 +250,39 @@ class Health:
     ok: bool = False
     reason: str = "not checked"
     lag_seconds: float | None = None
+    next_after: float = 0.0  # seconds after checked_at
+    failures: int = 0  # unreachable probes in a row
 
 
 _health = Health()
 _health_lock = threading.Lock()
 _last_warning = {"at": -1e9}
+MAX_BACKOFF_SECONDS = 30.0
 
 
 def healthy() -> bool:
-    """The replica's verdict, probed at most once per REPLICA_HEALTH_SECONDS in this process."""
-    period = float(settings.REPLICA_HEALTH_SECONDS)
-    if time.monotonic() - _health.checked_at < period:
+    """The replica's verdict, probed at most once per REPLICA_HEALTH_SECONDS in this process.
+
+    While one thread probes, the others keep the last verdict rather than wait for it. An
+    unreachable replica is probed again after 2, 4, 8 … periods (at most 30 s): a replica that
+    does not answer (a dropped packet, not a refusal) costs its connect timeout once per backoff,
+    not once per second."""
+    if time.monotonic() - _health.checked_at < _health.next_after:
         return _health.ok
-    with _health_lock:
-        if time.monotonic() - _health.checked_at >= period:
+    if not _health_lock.acquire(blocking=False):
+        return _health.ok
+    try:
+        if time.monotonic() - _health.checked_at >= _health.next_after:
             ok, reason, lag = _probe()
+            period = float(settings.REPLICA_HEALTH_SECONDS)
+            _health.failures = _health.failures + 1 if reason.startswith("unreachable") else 0
             _health.ok, _health.reason, _health.lag_seconds = ok, reason, lag
+            _health.next_after = min(period * 2 ** _health.failures, max(period, MAX_BACKOFF_SECONDS))
             _health.checked_at = time.monotonic()
             if not ok:
                 _warn(reason)
+    finally:
+        _health_lock.release()
     return _health.ok
 
 
@@ -278,8 +292,8 @@ def health() -> Health:
 
 
 def forget_health() -> None:
-    """The next read probes again (tests, and after a failure mid-request)."""
-    _health.checked_at = -1e9
+    """The next read probes again (tests)."""
+    _health.checked_at, _health.failures = -1e9, 0
 
 
 def _warn(reason: str) -> None:
@@ -292,8 +306,8 @@ def _warn(reason: str) -> None:
 
 def replica_failed(error) -> None:
     """The replica failed under a request: down until the next probe, connection dropped."""
-    with _health_lock:
-        _health.ok, _health.reason, _health.checked_at = False, f"failed mid-request: {error}", time.monotonic()
+    _health.ok, _health.reason = False, f"failed mid-request: {str(error).strip()}"
+    _health.next_after, _health.checked_at = float(settings.REPLICA_HEALTH_SECONDS), time.monotonic()
     _warn(_health.reason)
     _close_replica()
 

@@ -178,3 +178,22 @@ def test_a_stream_cut_after_its_rows_went_out_is_not_repeated(with_replica, monk
         for chunk in stream:
             out.append(chunk)
     assert out == ["header\n", "row 1\n", "row 2\n"]  # cut short, never a second header
+
+
+def test_an_unreachable_replica_is_probed_less_and_less_often(monkeypatch, settings):
+    """A replica that drops packets costs its connect timeout once per backoff, not every second."""
+    settings.REPLICA_HEALTH_SECONDS = 1
+    probes = []
+    monkeypatch.setattr(replica, "_probe", lambda: probes.append(1) or (False, "unreachable: timeout expired", None))
+    monkeypatch.setattr(replica, "_warn", lambda reason: None)
+    replica.forget_health()
+    try:
+        waits = []
+        for _ in range(6):
+            replica._health.checked_at = -1e9  # the backoff has passed
+            assert replica.healthy() is False
+            waits.append(replica._health.next_after)
+        assert waits == [2, 4, 8, 16, 30, 30] and len(probes) == 6
+        assert replica.healthy() is False and len(probes) == 6  # within the backoff: no probe
+    finally:
+        replica.forget_health()
