@@ -3,7 +3,6 @@ SQLite too. The real streaming replica is tests/replica/test_replica.py (Postgre
 import pytest
 from django.db import OperationalError
 from django.http import HttpResponse
-from django.test import RequestFactory
 
 from accounts.models import User
 from core import replica
@@ -22,7 +21,7 @@ def with_replica(monkeypatch):
     return state
 
 
-def test_without_a_replica_everything_reads_and_writes_the_primary(rf=RequestFactory()):
+def test_without_a_replica_everything_reads_and_writes_the_primary(rf):
     assert router.db_for_read(Document) == "default"
     with replica.replica_reads(rf.get("/public/")):
         assert router.db_for_read(Document) == "default"
@@ -32,7 +31,7 @@ def test_without_a_replica_everything_reads_and_writes_the_primary(rf=RequestFac
     assert router.allow_relation(object(), object()) is True
 
 
-def test_without_a_replica_the_decorator_passes_through_and_writes_set_no_cookie(rf=RequestFactory()):
+def test_without_a_replica_the_decorator_passes_through_and_writes_set_no_cookie(rf):
     seen = []
 
     @replica.reads_from_replica
@@ -45,7 +44,7 @@ def test_without_a_replica_the_decorator_passes_through_and_writes_set_no_cookie
     assert replica.COOKIE not in response.cookies
 
 
-def test_reads_go_to_the_replica_only_inside_a_scope(with_replica, rf=RequestFactory()):
+def test_reads_go_to_the_replica_only_inside_a_scope(with_replica, rf):
     assert router.db_for_read(Document) == "default"
     with replica.replica_reads(rf.get("/public/")):
         assert router.db_for_read(Document) == "replica"
@@ -53,7 +52,7 @@ def test_reads_go_to_the_replica_only_inside_a_scope(with_replica, rf=RequestFac
     assert router.db_for_read(Document) == "default"
 
 
-def test_the_log_in_path_always_reads_the_primary(with_replica, rf=RequestFactory()):
+def test_the_log_in_path_always_reads_the_primary(with_replica, rf):
     from django.contrib.sessions.models import Session
     from rest_framework.authtoken.models import Token
 
@@ -61,7 +60,7 @@ def test_the_log_in_path_always_reads_the_primary(with_replica, rf=RequestFactor
         assert [router.db_for_read(m) for m in (User, Session, Token)] == ["default"] * 3
 
 
-def test_unsafe_requests_and_an_unhealthy_replica_read_the_primary(with_replica, rf=RequestFactory()):
+def test_unsafe_requests_and_an_unhealthy_replica_read_the_primary(with_replica, rf):
     with replica.replica_reads(rf.post("/public/")):
         assert router.db_for_read(Document) == "default"
     with_replica["healthy"] = False
@@ -69,7 +68,7 @@ def test_unsafe_requests_and_an_unhealthy_replica_read_the_primary(with_replica,
         assert router.db_for_read(Document) == "default"
 
 
-def test_the_decision_holds_for_the_whole_request(with_replica, rf=RequestFactory()):
+def test_the_decision_holds_for_the_whole_request(with_replica, rf):
     """A listing's count and its page come from the same database, even if the verdict changes."""
     with replica.replica_reads(rf.get("/public/")):
         assert router.db_for_read(Document) == "replica"
@@ -77,7 +76,7 @@ def test_the_decision_holds_for_the_whole_request(with_replica, rf=RequestFactor
         assert router.db_for_read(Document) == "replica"
 
 
-def test_a_client_that_wrote_reads_the_primary_for_the_window(with_replica, rf=RequestFactory()):
+def test_a_client_that_wrote_reads_the_primary_for_the_window(with_replica, rf):
     response = replica.ReadYourWritesMiddleware(lambda request: HttpResponse(status=302))(rf.post("/login/"))
     cookie = response.cookies[replica.COOKIE]
     assert cookie["httponly"] and int(cookie["max-age"]) > replica.window()
@@ -91,13 +90,12 @@ def test_a_client_that_wrote_reads_the_primary_for_the_window(with_replica, rf=R
         assert router.db_for_read(Document) == "replica"
 
 
-def test_a_refused_write_marks_nothing(with_replica, rf=RequestFactory()):
+def test_a_refused_write_marks_nothing(with_replica, rf):
     response = replica.ReadYourWritesMiddleware(lambda request: HttpResponse(status=409))(rf.post("/x/"))
     assert replica.COOKIE not in response.cookies
 
 
-def test_a_user_that_wrote_through_a_token_reads_the_primary_everywhere(with_replica, settings,
-                                                                        rf=RequestFactory()):
+def test_a_user_that_wrote_through_a_token_reads_the_primary_everywhere(with_replica, settings, rf):
     """A token client keeps no cookies: the mark is the user's, in the cache."""
     from django.core.cache import cache
 
@@ -114,8 +112,7 @@ def test_a_user_that_wrote_through_a_token_reads_the_primary_everywhere(with_rep
         assert router.db_for_read(Document) == "replica"
 
 
-def test_a_replica_failing_mid_request_reruns_the_view_on_the_primary(with_replica, monkeypatch,
-                                                                      rf=RequestFactory()):
+def test_a_replica_failing_mid_request_reruns_the_view_on_the_primary(with_replica, monkeypatch, rf):
     monkeypatch.setattr(replica, "_replica_erred", lambda scope: scope.used)
     monkeypatch.setattr(replica, "replica_failed", lambda error: None)
     calls = []
@@ -132,7 +129,7 @@ def test_a_replica_failing_mid_request_reruns_the_view_on_the_primary(with_repli
     assert calls == ["replica", "default"]
 
 
-def test_the_primarys_own_failure_is_not_retried(with_replica, monkeypatch, rf=RequestFactory()):
+def test_the_primarys_own_failure_is_not_retried(with_replica, monkeypatch, rf):
     monkeypatch.setattr(replica, "_replica_erred", lambda scope: False)
 
     @replica.reads_from_replica
@@ -144,8 +141,7 @@ def test_the_primarys_own_failure_is_not_retried(with_replica, monkeypatch, rf=R
         view(rf.get("/public/"))
 
 
-def test_a_stream_restarts_on_the_primary_when_the_replica_fails_before_its_rows(with_replica, monkeypatch,
-                                                                                  rf=RequestFactory()):
+def test_a_stream_restarts_on_the_primary_when_the_replica_fails_before_its_rows(with_replica, monkeypatch, rf):
     monkeypatch.setattr(replica, "_replica_erred", lambda scope: scope.used)
     monkeypatch.setattr(replica, "replica_failed", lambda error: None)
 
@@ -160,7 +156,7 @@ def test_a_stream_restarts_on_the_primary_when_the_replica_fails_before_its_rows
     assert "".join(stream) == "header\nrow from the primary\n"
 
 
-def test_a_stream_cut_after_its_rows_went_out_is_not_repeated(with_replica, monkeypatch, rf=RequestFactory()):
+def test_a_stream_cut_after_its_rows_went_out_is_not_repeated(with_replica, monkeypatch, rf):
     monkeypatch.setattr(replica, "_replica_erred", lambda scope: scope.used)
     monkeypatch.setattr(replica, "replica_failed", lambda error: None)
 
@@ -197,3 +193,16 @@ def test_an_unreachable_replica_is_probed_less_and_less_often(monkeypatch, setti
         assert replica.healthy() is False and len(probes) == 6  # within the backoff: no probe
     finally:
         replica.forget_health()
+
+
+def test_a_cache_outage_sends_a_signed_in_user_to_the_primary(with_replica, monkeypatch, rf):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("redis down")
+
+    monkeypatch.setattr(cache, "get", down)
+    request = rf.get("/api/documents/")
+    request.user = User(pk=7, username="clerk")
+    with replica.replica_reads(request):
+        assert router.db_for_read(Document) == "default"  # never stale, never 500
