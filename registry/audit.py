@@ -136,10 +136,15 @@ def _pg_csv_stream(queryset):
     sql, params = rows.query.sql_with_params()
     using = rows.db
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        # Local to the transaction; but inside an outer one (a test's) it would outlive this block
+        # and Django would read later timestamps in Shanghai time as UTC: put it back when done.
+        cursor.execute("SELECT current_setting('TimeZone')")
+        previous = cursor.fetchone()[0]
         cursor.execute("SELECT set_config('TimeZone', %s, true)", [timezone.get_current_timezone_name()])
         with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             for block in copy:
                 yield bytes(block)  # already UTF-8: the response passes it on as it is
+        cursor.execute("SELECT set_config('TimeZone', %s, true)", [previous])
 
 
 def _flush(buffer, writer, rows) -> str:
