@@ -8,7 +8,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test migrate seed clean backup restore cluster-start cluster-stop load schemathesis bench screenshots
+.PHONY: install demo test migrate seed clean backup restore cluster-start cluster-stop replica-start replica-stop load schemathesis bench screenshots
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,12 @@ cluster-start: install   ## 2 gunicorn + 2 Celery workers + beat on a private Po
 cluster-stop:
 	deploy/cluster.sh stop
 
+replica-start: install   ## a private PostgreSQL primary + streaming replica; URLs in /tmp/normdocs-replica/replica.env
+	deploy/replica.sh start
+
+replica-stop:
+	deploy/replica.sh stop
+
 load: cluster-start      ## 50 users for 60 s with a PostgreSQL restart at 20 s, then the cluster stops
 	$(PY) bench/load.py --users 50 --seconds 60 --restart-postgres-at 20; status=$$?; deploy/cluster.sh stop; exit $$status
 
@@ -68,3 +74,4 @@ bench: install           ## benchmarks on PostgreSQL at 10,000, 100,000 and 1,00
 	$(PY) bench/bench_docx.py
 	LOG_LEVEL=ERROR $(PY) bench/bench_comments.py
 	LOG_LEVEL=ERROR $(PY) bench/bench_search.py --documents 1000000
+	LOG_LEVEL=ERROR $(PY) bench/bench_replica.py --merge

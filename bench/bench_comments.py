@@ -83,7 +83,7 @@ def main():
             city = Organisation.objects.create(code="BENCHCITY", name="基准市人民政府", kind="office",
                                                number_prefix="基府规")
             edu = Organisation.objects.create(code="BENCHEDU", name="基准市教育局", kind="drafting",
-                                              number_prefix="基教规")
+                                              number_prefix="基教规", parent=city)  # R14: drafts for its government
             drafter = User.objects.create_user(username="bench-drafter", password="x" * 12, organisation=edu,
                                                role="drafter")
             doc = services.document_create(actor=drafter, title="基准市校外培训机构管理办法", issuer=city,

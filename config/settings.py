@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "core.trailing_slash.CommonMiddleware",  # no slash-redirect of API writes (a 301 drops the body)
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.replica.ReadYourWritesMiddleware",  # after a write, this client reads from the primary
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -153,6 +154,29 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # deadlocking on a read-to-write upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# --- Read replica (issue 19, core.replica): optional; absent, everything reads the primary. ------
+# Only views that opt in (public pages and API, the feed, staff listings and searches, exports)
+# read from it, and only while it is reachable and at most REPLICA_MAX_LAG_SECONDS behind (probed
+# at most every REPLICA_HEALTH_SECONDS per process). A client that wrote reads from the primary for
+# REPLICA_READ_YOUR_WRITES_SECONDS, which must outlast the lag the replica may have plus one probe.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+REPLICA_HEALTH_SECONDS = float(os.environ.get("REPLICA_HEALTH_SECONDS", "1"))
+REPLICA_READ_YOUR_WRITES_SECONDS = float(os.environ.get("REPLICA_READ_YOUR_WRITES_SECONDS", "10"))
+REPLICA_CONNECT_TIMEOUT = int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2"))  # s; a dead replica costs little
+REPLICA_WARNING_SECONDS = float(os.environ.get("REPLICA_WARNING_SECONDS", "60"))  # one warning per period
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+if os.environ.get("DATABASE_REPLICA_URL"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    if REPLICA_READ_YOUR_WRITES_SECONDS <= REPLICA_MAX_LAG_SECONDS + REPLICA_HEALTH_SECONDS:
+        raise ImproperlyConfigured("REPLICA_READ_YOUR_WRITES_SECONDS must exceed REPLICA_MAX_LAG_SECONDS + "
+                                   "REPLICA_HEALTH_SECONDS, or a writer may not see its write")
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"],
+                                                 conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database has no replica of its own
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

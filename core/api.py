@@ -6,12 +6,16 @@ unexpected database refusal becomes 409, anything else is logged and answered in
 import logging
 import math
 
+import orjson
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, IntegrityError, InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.utils.encoders import JSONEncoder as DRFJSONEncoder
 
 from core.errors import DomainError
 
@@ -103,3 +107,28 @@ def json_400(request, exception=None):
 
 def json_403(request, exception=None):
     return json_response(error_body("permission_denied", "无权执行此操作"), status=403)
+
+
+class FastJSONRenderer(JSONRenderer):
+    """DRF's JSON written by orjson (issue 19: the catalogue is every row, thousands of them, and
+    json's encoder was a good part of its time). The bytes are DRF's: compact, UTF-8, U+2028 and
+    U+2029 escaped as DRF escapes them for embedding in a page; dates, times and whatever orjson
+    does not know go through DRF's own encoder. An indented response (``; indent=`` in Accept)
+    is left to DRF."""
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if data is None:
+            return b""
+        if self.get_indent(accepted_media_type or "", renderer_context or {}):
+            return super().render(data, accepted_media_type, renderer_context)
+        # times go through DRF's encoder (it writes "Z" and cuts microseconds to milliseconds)
+        body = orjson.dumps(data, default=_drf_default,
+                            option=orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME)
+        return body.replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029")
+
+
+_drf_encoder = DRFJSONEncoder()
+
+
+def _drf_default(obj):
+    return _drf_encoder.default(obj)

@@ -13,7 +13,6 @@ import datetime as dt
 import secrets
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django_fsm import ConcurrentTransition
 

@@ -22,6 +22,7 @@ from core.client_address import ClientIdentMixin
 from core.clock import today
 from core.errors import DomainError
 from core.inputs import parse_int
+from core.replica import reads_from_replica
 from registry import permissions as registry_permissions
 from registry import reports, selectors, services
 from registry.api.filing_views import ReviewRequestThrottle
@@ -106,12 +107,14 @@ def _may_reply(user, row) -> bool:
 
 
 @login_required
+@reads_from_replica
 def filing_desk(request):
     """The recipient's desk (R19): filings received, overdue first, then by due date."""
     return _listing(request, "incoming", readers=(*REVIEW_ROLES, Role.AUDITOR), template="web/filing_desk.html")
 
 
 @login_required
+@reads_from_replica
 def filing_outgoing(request):
     """The issuer's filings (R11): what its registrars submit and answer."""
     return _listing(request, "outgoing", readers=(Role.REGISTRAR, Role.AUDITOR), template="web/filing_outgoing.html")

@@ -17,6 +17,7 @@ from accounts.models import Organisation, Role
 from core.clock import today
 from core.errors import DomainError
 from core.inputs import parse_int
+from core.replica import reads_from_replica
 from registry import services as registry_services
 from review import permissions, selectors, services
 from review.models import DecisionCatalogueItem, Document
@@ -113,6 +114,7 @@ def _catalogue_years(year) -> list[int]:
     return sorted(years, reverse=True)
 
 
+@reads_from_replica
 def public_catalogue(request):
     """重大行政决策事项目录, published: the year's items of every government, no login."""
     year = _year(request)

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from core.inputs import normalise_text
+from core.replica import reads_from_replica
 from registry import selectors as registry_selectors
 from review import selectors, services
 from review.api.views import public_comment_throttles
@@ -18,6 +19,7 @@ from core.clock import today
 from web import forms
 
 
+@reads_from_replica
 def portal(request):
     q = normalise_text(request.GET.get("q", "")).strip()[:100]  # no NUL for the database to refuse
     documents = selectors.public_documents().defer("current_version__body")
@@ -27,6 +29,7 @@ def portal(request):
     return render(request, "web/public/portal.html", {"page": page, "q": q, "consultations": consultations})
 
 
+@reads_from_replica
 def public_document(request, pk):
     document = selectors.public_documents().filter(pk=pk).first()
     if document is None:
@@ -35,6 +38,7 @@ def public_document(request, pk):
     return render(request, "web/public/document.html", {"document": document, "report": report})
 
 
+@reads_from_replica
 def consultation(request, pk):
     document = selectors.documents_open_for_comment().filter(pk=pk).first()
     if document is None:
@@ -65,6 +69,7 @@ def consultation(request, pk):
 
 
 # --- after publication (R20): the catalogue in force and clean-up results ------------------------
+@reads_from_replica
 def catalogue(request):
     """现行有效规范性文件目录 as of a date (default today), for an issuer or all."""
     try:
@@ -110,6 +115,7 @@ def _issuers():
     return registry_selectors.catalogue_issuers()
 
 
+@reads_from_replica
 def cleanup_result(request, pk):
     campaign = registry_selectors.public_cleanup(pk)
     if campaign is None:

@@ -28,6 +28,7 @@ from core.calendar import Calendar
 from core.clock import today
 from core.errors import DomainError
 from core.inputs import parse_int
+from core.replica import reads_from_replica
 from notifications.models import InboxMessage
 from registry import permissions as registry_permissions
 from registry import reports
@@ -396,6 +397,7 @@ def evaluation_record(request, pk):
 
 # --- dashboard -----------------------------------------------------------------------------
 @login_required
+@reads_from_replica
 def dashboard(request):
     if request.user.role not in (Role.REGISTRAR, Role.AUDITOR):
         raise PermissionDenied

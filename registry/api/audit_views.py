@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.models import Role
 from core.errors import Forbidden, InvalidInput
 from core.inputs import parse_int
+from core.replica import reads_from_replica, streamed
 from registry import audit, reports
 from registry.api.serializers import AnnualStatsSerializer, AuditEventSerializer
 from review.models import History
@@ -46,6 +47,7 @@ class AuditEvents(GenericAPIView):
 
     @extend_schema(parameters=[OpenApiParameter(name, str) for name in ("actor", "action", "since", "until", "document")],
                    responses=AuditEventSerializer(many=True))
+    @reads_from_replica
     def get(self, request):
         require_auditor(request.user)
         params = request.query_params
@@ -60,7 +62,8 @@ class AuditEvents(GenericAPIView):
         stamp = dt.date.today().strftime("%Y%m%d")
         fmt = request.accepted_renderer.format
         if fmt == "csv":
-            response = StreamingHttpResponse(audit.csv_stream(rows), content_type="text/csv; charset=utf-8")
+            response = StreamingHttpResponse(streamed(lambda: audit.csv_stream(rows)),
+                                             content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="audit-events-{stamp}.csv"'
             return response
         if fmt == "xlsx":

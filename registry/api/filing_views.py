@@ -8,6 +8,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
+from core.replica import reads_from_replica
 from core.errors import InvalidInput
 from registry import permissions as registry_permissions
 from registry import selectors, services
@@ -26,6 +27,7 @@ class FilingList(generics.ListAPIView):
         OpenApiParameter("direction", str, enum=["outgoing", "incoming"]),
         OpenApiParameter("state", str, enum=Filing.State.values),
         OpenApiParameter("overdue", bool)])
+    @reads_from_replica
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -108,6 +110,7 @@ class ReviewRequestList(generics.ListAPIView):
     filter_backends = []
 
     @extend_schema(parameters=[OpenApiParameter("state", str, enum=ReviewRequest.State.values)])
+    @reads_from_replica
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

@@ -1,4 +1,5 @@
 from django.urls import path
+from core.replica import reads_from_replica
 
 from registry.api import audit_views, file_views, filing_views, views
 from registry.feeds import PublishedDocumentsFeed
@@ -37,7 +38,7 @@ urlpatterns = [
     path("cleanups/<int:id>/publish/", views.cleanup_publish, name="cleanup-publish"),
     path("public/cleanups/<int:id>/", views.PublicCleanup.as_view(), name="public-cleanup"),
     path("public/catalogue/", views.PublicCatalogue.as_view(), name="public-catalogue"),
-    path("public/feed.atom", PublishedDocumentsFeed(), name="public-feed"),
+    path("public/feed.atom", reads_from_replica(PublishedDocumentsFeed()), name="public-feed"),
     path("public/documents/", views.PublicDocumentList.as_view(), name="public-document-list"),
     path("public/documents/<int:pk>/comment-report/", views.public_comment_report, name="public-comment-report"),
     path("public/documents/<int:pk>/", views.PublicDocumentDetail.as_view(), name="public-document-detail"),

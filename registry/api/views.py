@@ -6,8 +6,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, permissions, renderers
 from rest_framework.views import APIView
 
+from core.api import FastJSONRenderer
 from core.errors import InvalidInput
 from core.errors import NotFound as DomainNotFound
+from core.replica import reads_from_replica
 from registry import exports
 from review.api.file_views import DOCX_CONTENT_TYPE, DocxRenderer, JsonErrors, attachment
 from rest_framework.decorators import api_view, permission_classes
@@ -64,6 +66,10 @@ class DecisionCatalogue(generics.ListCreateAPIView):
         return selectors.catalogue(year=int(year) if year and year.isdigit() and len(year) == 4 else None,
                                    government=self.request.query_params.get("government"))
 
+    @reads_from_replica
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     @extend_schema(request=s.CatalogueItemInput, responses={201: s.CatalogueItemSerializer})
     def post(self, request):
         data = s.CatalogueItemInput(data=request.data)
@@ -95,6 +101,10 @@ class CleanupList(generics.ListAPIView):
 
     serializer_class = s.CleanupSerializer
 
+    @reads_from_replica
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
             return Document.objects.none()
@@ -113,6 +123,10 @@ class RegistryList(generics.ListAPIView):
 
     serializer_class = s.RegistryEntrySerializer
     filterset_class = RegistryFilter
+
+    @reads_from_replica
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation
@@ -140,6 +154,10 @@ class PublicDocumentList(generics.ListAPIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
+    @reads_from_replica
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.public_documents()
 
@@ -149,6 +167,10 @@ class PublicDocumentDetail(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
 
+    @reads_from_replica
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         return selectors.public_documents()
 
@@ -156,6 +178,7 @@ class PublicDocumentDetail(generics.RetrieveAPIView):
 @extend_schema(operation_id="public_document_comment_report", responses=CommentReportSerializer)
 @api_view(["GET"])
 @permission_classes([permissions.AllowAny])
+@reads_from_replica
 def public_comment_report(request, pk):
     """公众意见采纳情况, published with the document: grouped, without names or contacts."""
     document = selectors.public_documents().filter(pk=pk).first()
@@ -209,6 +232,7 @@ class PublicCleanup(JsonErrors, APIView):
 
     @extend_schema(operation_id="public_cleanup", responses=s.CampaignSerializer,
                    parameters=[OpenApiParameter("format", str, enum=["json", "xlsx", "docx"])])
+    @reads_from_replica
     def get(self, request, id):  # noqa: A002
         fmt = _format(request)
         cleanup = registry_selectors.public_cleanup(id)
@@ -227,11 +251,12 @@ class PublicCatalogue(JsonErrors, APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes = []
-    renderer_classes = [renderers.JSONRenderer, XlsxRenderer]
+    renderer_classes = [FastJSONRenderer, XlsxRenderer]
 
     @extend_schema(operation_id="public_catalogue", responses=s.CatalogueSerializer,
                    parameters=[OpenApiParameter("issuer", str), OpenApiParameter("as_of", OpenApiTypes.DATE),
                                OpenApiParameter("format", str, enum=["json", "xlsx"])])
+    @reads_from_replica
     def get(self, request):
         fmt = _format(request)
         if fmt == "docx":

@@ -6,6 +6,7 @@ from rest_framework import generics, renderers
 from rest_framework.views import APIView
 
 from core.errors import NotFound
+from core.replica import reads_from_replica
 from review import letters, selectors
 from review.api.file_views import (DOCX_CONTENT_TYPE, PDF_CONTENT_TYPE, DocxRenderer, JsonErrors, PdfRenderer,
                                    attachment, pdf_response)
@@ -26,6 +27,10 @@ class OpinionList(generics.ListAPIView):
 
     serializer_class = OpinionSerializer
     filterset_class = OpinionFilter
+
+    @reads_from_replica
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

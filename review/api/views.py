@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
 from core.client_address import ClientIdentMixin
+from core.replica import reads_from_replica
 
 from review import permissions, selectors, services
 from review.api import file_views
@@ -92,6 +93,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return [AllowAny()]
         return super().get_permissions()
 
+    @reads_from_replica
     def list(self, request):
         rows = self.paginate_queryset(selectors.as_rows(self.filter_queryset(self.get_queryset())))
         return self.get_paginated_response(
