@@ -14,7 +14,11 @@ used, never frozen into the rows, so organisations may be created in any order.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import uuid
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.db import transaction
 
 from accounts.models import Organisation
 from core import acts
@@ -22,8 +26,9 @@ from core import acts
 Kind = Organisation.Kind
 
 
-@dataclass(frozen=True)
-class Org:
+class Org(NamedTuple):
+    """One organisation as jurisdiction reads it (a tuple: a province's tree is read every act)."""
+
     id: int
     kind: str
     parent_id: int | None
@@ -41,19 +46,75 @@ def _organisations() -> list[Org]:
         "signoff_required")]
 
 
-def _index(orgs: list[Org]) -> tuple[dict, dict, int | None]:
-    """(organisations by id, children by parent id, the only justice organisation or None)."""
+def _index(orgs: list[Org]) -> tuple[dict, dict, int | None, dict]:
+    """(organisations by id, children by parent id, the only justice organisation or None, and
+    a memo for answers computed over the whole tree, shared like the rest)."""
     by_id = {org.id: org for org in orgs}
     children: dict[int | None, list[int]] = {}
     for org in orgs:
         children.setdefault(org.parent_id, []).append(org.id)
     justice = [org.id for org in orgs if org.kind == Kind.JUSTICE]
-    return by_id, children, justice[0] if len(justice) == 1 else None
+    return by_id, children, justice[0] if len(justice) == 1 else None, {}
+
+
+# The tree changes when an administrator edits an organisation; it is read by every act. Each
+# process keeps the indexed tree while the shared cache (Redis in production) holds the version
+# it was read under; saving or deleting an organisation anywhere gives the tree a new version
+# once that transaction commits (accounts.apps). Without a shared cache (the embedded default),
+# another process sees a change when the version's entry expires (TREE_VERSION_SECONDS); a
+# change written around the ORM (QuerySet.update, SQL) likewise.
+TREE_VERSION_KEY = "accounts:organisation-tree:version"
+TREE_VERSION_SECONDS = 300
+_kept: tuple[str, tuple] | None = None
+
+
+def _tree() -> tuple:
+    global _kept
+    try:
+        version = cache.get(TREE_VERSION_KEY)
+        if version is None:
+            cache.add(TREE_VERSION_KEY, uuid.uuid4().hex, timeout=TREE_VERSION_SECONDS)
+            version = cache.get(TREE_VERSION_KEY)
+    except Exception:  # the cache is down: read the table, as without one
+        version = None
+    kept = _kept
+    if version is not None and kept is not None and kept[0] == version:
+        return kept[1]
+    index = _index(_organisations())
+    if version is not None:
+        _kept = (version, index)
+    return index
+
+
+def tree_changed(**_) -> None:
+    """An organisation was written: every process reads the tree again (after this commit)."""
+    global _kept
+    _kept = None
+
+    def bump():
+        try:
+            cache.set(TREE_VERSION_KEY, uuid.uuid4().hex, timeout=TREE_VERSION_SECONDS)
+        except Exception:  # the cache is down: the other processes read the table anyway
+            pass
+
+    transaction.on_commit(bump)
+    bump()  # and at once, for this process's next act in the same transaction
+
+
+def forget_tree() -> None:
+    """This process reads the tree again at its next act (tests, after a rollback)."""
+    global _kept
+    _kept = None
+    try:
+        cache.delete(TREE_VERSION_KEY)
+    except Exception:
+        pass
 
 
 class Jurisdiction:
     """A snapshot of the organisation tree: one query, made on the first question asked, and
-    shared by every snapshot taken within the same act or request (core.acts)."""
+    shared by every snapshot taken within the same act or request (core.acts); between acts,
+    kept per process while the tree's version stands (``_tree``)."""
 
     def __init__(self, orgs: list[Org] | None = None):
         self._orgs = orgs
@@ -61,9 +122,9 @@ class Jurisdiction:
 
     def _load(self):
         if self._orgs is None:  # read and indexed once per act or request (core.acts)
-            self._by_id, self._children, self._only = acts.once("accounts.jurisdiction", lambda: _index(_organisations()))
+            self._by_id, self._children, self._only, self._memo = acts.once("accounts.jurisdiction", _tree)
         else:
-            self._by_id, self._children, self._only = _index(self._orgs)
+            self._by_id, self._children, self._only, self._memo = _index(self._orgs)
         self._loaded = True
 
     @property
@@ -137,12 +198,26 @@ class Jurisdiction:
     def issuers_reviewed_by(self, body_id: int | None) -> set[int]:
         if body_id is None:
             return set()
-        return {org_id for org_id in self.by_id if self.review_body_of(org_id) == body_id}
+        return set(self._inverse("reviewed_by", self.review_body_of).get(body_id, ()))
 
     def issuers_registered_by(self, office_id: int | None) -> set[int]:
         if office_id is None:
             return set()
-        return {org_id for org_id in self.by_id if self.registry_office_of(org_id) == office_id}
+        return set(self._inverse("registered_by", self.registry_office_of).get(office_id, ()))
+
+    def _inverse(self, name, answer) -> dict[int, set[int]]:
+        """{body: the issuers ``answer`` maps to it}, computed once per snapshot (a question per
+        organisation of a province is thousands of calls)."""
+        if not self._loaded:
+            self._load()
+        if name not in self._memo:
+            inverse: dict[int, set[int]] = {}
+            for org_id in self.by_id:
+                target = answer(org_id)
+                if target is not None:
+                    inverse.setdefault(target, set()).add(org_id)
+            self._memo[name] = inverse
+        return self._memo[name]
 
     # --- drafting and oversight -------------------------------------------------------------
     def issuers_drafted_for_by(self, org_id: int | None) -> set[int]:

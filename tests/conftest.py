@@ -17,6 +17,16 @@ BODY = "第一条 为规范本市校外培训机构管理，根据《中华人�
 
 
 @pytest.fixture(autouse=True)
+def _fresh_organisation_tree():
+    """Rolled-back organisations must not outlive their test in the process's kept tree."""
+    from accounts.jurisdiction import forget_tree
+
+    forget_tree()
+    yield
+    forget_tree()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_holiday_schedule():
     """A test's rolled-back holiday rows must not outlive it in the process's cache (core.calendar)."""
     from core.calendar import forget_holiday_overrides
