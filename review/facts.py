@@ -14,6 +14,8 @@ from __future__ import annotations
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
+import functools
+
 from django.apps import apps
 
 _MISSING = object()
@@ -29,14 +31,22 @@ def _model(name):
     return apps.get_model("review", name)
 
 
+@functools.cache
+def _models():
+    names = ("AdviserInvitation", "Document", "DocumentLink", "Opinion", "PublicComment", "ReviewFinding", "ReviewRound")
+    return type("models", (), {name: _model(name) for name in names})
+
+
 def _expressions(ref: str) -> dict:
     """Every fact as an expression of the document at ``ref`` ("pk" from a document query,
     "document_id" from a query of its rows)."""
-    names = ("AdviserInvitation", "Document", "DocumentLink", "Opinion", "PublicComment", "ReviewFinding", "ReviewRound")
-    models = type("models", (), {name: _model(name) for name in names})
+    models = _models()
     doc = OuterRef(ref)
     approved = OuterRef("approved_version_id" if ref == "pk" else "document__approved_version_id")
-    lawful_of_approved = models.ReviewRound.objects.filter(document_id=doc, outcome="lawful", version_id=approved)
+
+    def lawful_of_approved():
+        return models.ReviewRound.objects.filter(document_id=doc, outcome="lawful", version_id=approved)
+
     return {
         # R4: comments whose handling is not yet recorded; all comments (for the adoption summary)
         "undisposed_comments": lambda: _count(models.PublicComment.objects.filter(document_id=doc, disposition="")),
@@ -54,8 +64,8 @@ def _expressions(ref: str) -> dict:
         "adviser_answered": lambda: Exists(models.AdviserInvitation.objects.filter(
             document_id=doc, review_round__outcome="", answered_at__isnull=False)),
         # R7: a lawful review of exactly the approved text; R8: the day it was decided
-        "lawful_review_of_approved": lambda: Exists(lawful_of_approved),
-        "approved_decided_at": lambda: Subquery(lawful_of_approved.order_by("-decided_at").values("decided_at")[:1]),
+        "lawful_review_of_approved": lambda: Exists(lawful_of_approved()),
+        "approved_decided_at": lambda: Subquery(lawful_of_approved().order_by("-decided_at").values("decided_at")[:1]),
         # R20: the publication repeals or amends other documents
         "links": lambda: Exists(models.DocumentLink.objects.filter(source_id=doc)),
     }
