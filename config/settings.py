@@ -340,8 +340,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Each process keeps the holiday schedule (core.calendar) this long; its own writes apply at once.
 HOLIDAYS_CACHE_SECONDS = int(os.environ.get("HOLIDAYS_CACHE_SECONDS", "60"))
-# The sealer waits at most this long for acts in flight before it reads where the log ends.
-AUDIT_SEAL_LOCK_TIMEOUT_MS = int(os.environ.get("AUDIT_SEAL_LOCK_TIMEOUT_MS", "2000"))
+# The sealer waits at most this long at a time for acts in flight before it reads where the log
+# ends (then tries again); kept below PostgreSQL's deadlock_timeout (1 s).
+AUDIT_SEAL_LOCK_TIMEOUT_MS = int(os.environ.get("AUDIT_SEAL_LOCK_TIMEOUT_MS", "200"))
 
 # --- (v2) Documents as files (DESIGN §4) ---------------------------------------------------
 # Uploaded .docx originals: the filesystem under var/media/ unless an S3-compatible bucket is

@@ -91,9 +91,3 @@ def get(document, name: str):
 def know(document, name: str, value) -> None:
     """What this act has just made the fact be."""
     setattr(document, f"fact_{name}", value)
-
-
-def copy(source, document, names) -> None:
-    """Facts annotated on another row of the same query (a review round) onto its document."""
-    for name in names:
-        setattr(document, f"fact_{name}", getattr(source, f"fact_{name}"))

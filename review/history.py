@@ -29,6 +29,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -86,15 +87,23 @@ def append(*, document, action, from_state, to_state, actor=None, opinion="", ve
 
 
 # --- sealing ------------------------------------------------------------------------------
-def _horizon() -> int | None:
-    """The highest ``seq`` below which no row can still appear (None: the lock was not had)."""
+def _horizon(attempts: int = 20) -> int | None:
+    """The highest ``seq`` below which no row can still appear (None: the lock was not had).
+
+    The sealer waits for the table at most AUDIT_SEAL_LOCK_TIMEOUT_MS at a time (less than
+    PostgreSQL's deadlock_timeout, so that an act queued behind it is never chosen as a
+    deadlock's victim: the sealer gives up first) and tries again a few times."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(settings.AUDIT_SEAL_LOCK_TIMEOUT_MS)}ms"])
-            try:
-                with transaction.atomic():
-                    cursor.execute("LOCK TABLE review_history IN SHARE MODE")
-            except DatabaseError:
+            for attempt in range(attempts):
+                try:
+                    with transaction.atomic():
+                        cursor.execute("LOCK TABLE review_history IN SHARE MODE")
+                    break
+                except DatabaseError:
+                    time.sleep(0.05 * (attempt + 1))
+            else:
                 logger.warning("audit seal: the history table stayed busy; sealing later")
                 return None
         cursor.execute("SELECT max(seq) FROM review_history")

@@ -100,26 +100,6 @@ def access_document(user, document_id, *, lock: bool = False, facts: tuple = ())
     return document
 
 
-def access_open_round(user, document_id, *, facts: tuple = ()) -> tuple[Document, ReviewRound]:
-    """The document's open review round and the document, both row-locked, in one query (the
-    review desk's acts); a document without one is fetched as ``access_document`` does, so that
-    the caller's checks give the right refusal (404, 403, 409)."""
-    pk = _valid_id(document_id)
-    review_round = None
-    if pk:
-        rounds = (ReviewRound.objects.select_for_update(of=("self", "document"))
-                  .select_related("document")
-                  .annotate(**review_facts.annotations(facts, ref="document_id"))
-                  .filter(document__in=documents_visible_to(user).order_by().values("pk"), document_id=pk, outcome="")
-                  .order_by())  # one open round a document (a constraint): no ORDER BY to plan
-        review_round = next(iter(rounds[:1]), None)
-    if review_round is None:
-        return access_document(user, document_id, lock=True, facts=facts), None
-    document = review_round.document
-    review_facts.copy(review_round, document, facts)
-    return document, review_round
-
-
 def may_see(user, document) -> bool:
     return documents_visible_to(user).filter(pk=document.pk).exists()
 

@@ -440,8 +440,10 @@ def document_approve(*, actor, document_id, opinion, findings=None, urgent_reaso
     is younger than R5's minimum without an urgency reason, when R16's adviser opinion is
     missing, or when a finding of an earlier round is not confirmed resolved (R6)."""
     opinion = _clean_opinion(opinion)
-    document, review_round = permissions.access_open_round(actor, document_id, facts=APPROVAL_FACTS)
+    # the document first, then its round, as every act does (one order: no deadlock)
+    document = permissions.access_document(actor, document_id, lock=True, facts=APPROVAL_FACTS)
     permissions.check_act(actor, document, "approve")
+    review_round = _open_round(document)
     _check_handler(actor, document, review_round)
     urgent_reason = (urgent_reason or "").strip()
     violation = rules.review_time_violation(document, review_round, urgent_reason=urgent_reason, today=today())

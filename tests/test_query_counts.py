@@ -78,12 +78,12 @@ def statements(act) -> list[str]:
 
 
 # Submission: the lock (with R4's comment facts), the update, the history row, the round, the
-# reminders replaced (delete + insert). Approval: the round and the document locked together
-# (with R6/R15/R16's facts), the letter number, the opinion, the round, the document, the
-# history row, the reminders. Registration and publication likewise. The organisation tree is
+# reminders replaced (delete + insert). Approval: the document locked (with R6/R15/R16's
+# facts), then its open round (every act locks in that order: two at once never deadlock), the
+# letter number, the opinion, the round, the document, the history row, the reminders. Registration and publication likewise. The organisation tree is
 # kept between acts while its version stands (accounts.jurisdiction); none waits on a row
 # shared by the city.
-ACT_STATEMENTS = {"submit": 6, "approve": 7, "register": 5, "publish": 6}
+ACT_STATEMENTS = {"submit": 6, "approve": 8, "register": 5, "publish": 6}
 
 
 def test_statements_per_act_are_pinned(users, orgs):
