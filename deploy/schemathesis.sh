@@ -46,7 +46,7 @@ parameters = { "path.id" = { dictionary = "filings", probability = 0.9 } }
 
 [[operations]]
 include-path-regex = "/versions/\\{number\\}/file/$"
-parameters = { "path.id" = { dictionary = "uploaded", probability = 0.9 }, "path.number" = { dictionary = "numbers", probability = 0.9 } }
+parameters = { "path.id" = { dictionary = "uploaded", probability = 0.9 }, "path.number" = { dictionary = "uploaded_numbers", probability = 0.9 } }
 
 [[operations]]
 include-path-regex = "^/api/public/documents/\\{id\\}/"

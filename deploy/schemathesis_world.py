@@ -17,7 +17,7 @@ from accounts.models import Organisation, User  # noqa: E402
 from notifications.models import InboxMessage  # noqa: E402
 from registry import services as registry  # noqa: E402
 from review import services  # noqa: E402
-from review.models import Document, Opinion, PublicComment, ReviewFinding  # noqa: E402
+from review.models import Document, Opinion, PublicComment, ReviewFinding, Version  # noqa: E402
 from registry.models import Cleanup, Filing, ReviewRequest  # noqa: E402
 from review import files  # noqa: E402
 from review.docx_text import DOCX_CONTENT_TYPE  # noqa: E402
@@ -140,4 +140,7 @@ if __name__ == "__main__":
     print(toml_list("numbers", [1, 2]))
     print(toml_list("cleanups", Cleanup.objects.values_list("pk", flat=True)))
     print(toml_list("uploaded", Document.objects.filter(versions__source_file__isnull=False).values_list("pk", flat=True)))
+    # the numbers of the versions that came from a file: a version typed in has no file to return
+    print(toml_list("uploaded_numbers", Version.objects.filter(source_file__isnull=False)
+                    .order_by("number").values_list("number", flat=True).distinct()))
     print(toml_list("public", Document.objects.filter(state="published").values_list("pk", flat=True)))
