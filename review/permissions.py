@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.jurisdiction import Jurisdiction
 from accounts.models import REVIEW_ROLES, Role
+from core import statements
 from core.errors import Forbidden, InvalidTransition, NotFound
 from review import facts as review_facts
 from review import lifecycle, rules
@@ -34,24 +35,43 @@ def documents_visible_to(user, *, jurisdiction: Jurisdiction | None = None) -> Q
     """Drafters see their department's documents; reviewers and review heads what was submitted
     to their review body; registrars what was approved for the issuers their office serves;
     overseers everything of their government and below; anyone else nothing."""
-    qs = base_documents()
+    scope = _scope(user, jurisdiction or Jurisdiction())
+    return base_documents().none() if scope is None else _scoped(base_documents(), *scope)
+
+
+def _scope(user, j: Jurisdiction) -> tuple[str, list] | None:
+    """Which rule of ``documents_visible_to`` applies to ``user``, and its values (ids): the
+    shape of the filter and what fills it, so that a lock query is compiled once per shape."""
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.organisation_id is None:
-        return qs.none()
+        return None
     org = user.organisation_id
-    j = jurisdiction or Jurisdiction()
     if user.role == Role.DRAFTER:
-        return qs.filter(drafting_org_id=org)
+        return "drafter", [org]
     if user.role in REVIEW_ROLES:
-        ever_submitted = Exists(ReviewRound.objects.filter(document=OuterRef("pk")))
-        return qs.filter(ever_submitted, issuer_id__in=sorted(j.issuers_reviewed_by(org)))
+        return "review", sorted(j.issuers_reviewed_by(org))
     if user.role == Role.REGISTRAR:
-        return qs.filter(state__in=REVIEWED_STATES, issuer_id__in=sorted(j.issuers_registered_by(org)))
+        return "registrar", sorted(j.issuers_registered_by(org))
     if user.role == Role.AUDITOR:
         ids = overseen_org_ids(user, jurisdiction=j)
-        return qs if ids is None else qs.filter(Q(issuer_id__in=ids) | Q(drafting_org_id__in=ids))
-    if user.role == Role.ADVISER:  # R16: the documents it is invited to, nothing else
-        return qs.filter(Exists(AdviserInvitation.objects.filter(document=OuterRef("pk"), adviser=user)))
-    return qs.none()
+        return ("everything", []) if ids is None else ("overseen", ids)
+    if user.role == Role.ADVISER:
+        return "adviser", [user.pk]
+    return None
+
+
+def _scoped(qs: QuerySet[Document], rule: str, ids: list) -> QuerySet[Document]:
+    if rule == "drafter":
+        return qs.filter(drafting_org_id=ids[0])
+    if rule == "review":
+        ever_submitted = Exists(ReviewRound.objects.filter(document=OuterRef("pk")))
+        return qs.filter(ever_submitted, issuer_id__in=ids)
+    if rule == "registrar":
+        return qs.filter(state__in=REVIEWED_STATES, issuer_id__in=ids)
+    if rule == "overseen":
+        return qs.filter(Q(issuer_id__in=ids) | Q(drafting_org_id__in=ids))
+    if rule == "adviser":  # R16: the documents it is invited to, nothing else
+        return qs.filter(Exists(AdviserInvitation.objects.filter(document=OuterRef("pk"), adviser_id=ids[0])))
+    return qs  # "everything"
 
 
 def overseen_org_ids(user, *, jurisdiction: Jurisdiction | None = None) -> list[int] | None:
@@ -86,15 +106,25 @@ def _valid_id(document_id) -> int | None:
 def access_document(user, document_id, *, lock: bool = False, facts: tuple = ()) -> Document:
     """The document if ``user`` may see it, row-locked for this transaction when ``lock``;
     404 otherwise. One query: the visibility rule, the fetch, the lock and the ``facts`` the
-    act's rules will read (review.facts) together."""
+    act's rules will read (review.facts) together, compiled once per shape (core.statements)."""
     pk = _valid_id(document_id)
-    qs = documents_visible_to(user)
-    if lock:
-        qs = qs.select_for_update(of=("self",)).select_related("approved_version")
-    if facts:
-        qs = qs.annotate(**review_facts.annotations(facts))
-    # no ORDER BY for one row by its key (the list order would only cost the planner)
-    document = next(iter(qs.order_by().filter(pk=pk)[:1]), None) if pk else None
+    scope = _scope(user, Jurisdiction()) if pk else None
+    document = None
+    if scope is not None:
+        rule, ids = scope
+        facts = tuple(facts)
+
+        def build(pk, ids):
+            qs = _scoped(base_documents(), rule, ids)
+            if lock:
+                qs = qs.select_for_update(of=("self",)).select_related("approved_version")
+            if facts:
+                qs = qs.annotate(**review_facts.annotations(facts))
+            # no ORDER BY for one row by its key (the list order would only cost the planner)
+            return qs.order_by().filter(pk=pk)[:1]
+
+        document = statements.first(("access_document", rule, lock, facts), build, pk, ids,
+                                    model=Document, for_update=lock)
     if document is None:
         raise NotFound("文件不存在或无权查看")
     return document

@@ -19,7 +19,7 @@ from core.clock import today
 from core.errors import ConcurrentChange, Forbidden, InvalidInput, InvalidTransition, NotFound, RuleViolation
 from accounts.jurisdiction import Jurisdiction
 from accounts.models import REVIEW_ROLES, Organisation, Role, User
-from core import numbering
+from core import numbering, statements
 from core.calendar import Calendar
 from notifications import planning
 from review import bounds, facts, history, lifecycle, permissions, rules, selectors
@@ -322,7 +322,17 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
 
 
 def _open_round(document) -> ReviewRound:
-    return document.review_rounds.select_for_update(of=("self",)).select_related("handler").get(outcome="")
+    """The document's open round (one at most: constraint one_open_review_round), locked after
+    the document; compiled once (core.statements)."""
+    def build(document_id):
+        return (ReviewRound.objects.select_for_update(of=("self",)).select_related("handler")
+                .filter(document_id=document_id, outcome="")[:1])
+
+    review_round = statements.first("open_round", build, document.pk, model=ReviewRound, for_update=True)
+    if review_round is None:
+        raise ReviewRound.DoesNotExist("该文件没有进行中的审核")
+    review_round.document = document  # as the related manager would: the locked instance, not a query
+    return review_round
 
 
 def _clean_opinion(opinion) -> str:
