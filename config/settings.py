@@ -154,6 +154,17 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # deadlocking on a read-to-write upgrade.
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # PostgreSQL binds parameters on the server, and psycopg prepares a statement a connection
+    # has run DB_PREPARE_THRESHOLD (5) times, so that PostgreSQL plans it once per connection
+    # (issue 19): planning an act's lock query took 1.7 ms, running it 0.3 ms, and the statements
+    # of an act cost 27 ms per document bound on the client, 17 ms on the server. "off" binds on
+    # the client and prepares nothing, as Django does by default: for a pooler in transaction
+    # mode (PgBouncer), where a prepared statement does not follow its session.
+    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip().lower()
+    if _prepare != "off":
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=max(0, min(int(_prepare), 1000)))
 
 # --- Read replica (issue 19, core.replica): optional; absent, everything reads the primary. ------
 # Only views that opt in (public pages and API, the feed, staff listings and searches, exports)
@@ -176,6 +187,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
                                                  conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
+    for _option in ("server_side_binding", "prepare_threshold"):  # as the primary
+        if _option in DATABASES["default"].get("OPTIONS", {}):
+            DATABASES["replica"]["OPTIONS"].setdefault(_option, DATABASES["default"]["OPTIONS"][_option])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database has no replica of its own
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -95,7 +95,8 @@ def _horizon(attempts: int = 20) -> int | None:
     deadlock's victim: the sealer gives up first) and tries again a few times."""
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SET LOCAL lock_timeout = %s", [f"{int(settings.AUDIT_SEAL_LOCK_TIMEOUT_MS)}ms"])
+            # set_config, not SET: a parameter binds on the server only in an expression
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [f"{int(settings.AUDIT_SEAL_LOCK_TIMEOUT_MS)}ms"])
             for attempt in range(attempts):
                 try:
                     with transaction.atomic():
