@@ -238,6 +238,19 @@ class Jurisdiction:
         return self.subtree(self.government_of(org_id) or org_id)
 
     # --- R11: filing recipients -------------------------------------------------------------
+    def explicit_filing_recipients(self, issuer_id: int) -> list[int]:
+        """The bodies set for ``issuer_id`` (``files_with``), read once per tree version: the
+        tree's version moves when they change (accounts.apps), and with it this memo."""
+        if not self._loaded:
+            self._load()
+        if "files_with" not in self._memo:
+            files_with: dict[int, list[int]] = {}
+            through = Organisation.files_with.through.objects.order_by("to_organisation_id")
+            for issuer, recipient in through.values_list("from_organisation_id", "to_organisation_id"):
+                files_with.setdefault(issuer, []).append(recipient)
+            self._memo["files_with"] = files_with
+        return list(self._memo["files_with"].get(issuer_id, ()))
+
     def default_filing_recipients(self, issuer_id: int) -> list[int]:
         issuer = self.by_id.get(issuer_id)
         if issuer is None:
@@ -252,5 +265,5 @@ class Jurisdiction:
 
 def filing_recipients(issuer: Organisation) -> list[int]:
     """R11: the ids of the bodies ``issuer`` files with (explicit, else the default)."""
-    explicit = list(issuer.files_with.values_list("id", flat=True))
-    return explicit or Jurisdiction().default_filing_recipients(issuer.pk)
+    j = Jurisdiction()
+    return j.explicit_filing_recipients(issuer.pk) or j.default_filing_recipients(issuer.pk)

@@ -61,6 +61,19 @@ def test_explicit_files_with_overrides_the_default(orgs, congresses, make_docume
     assert sorted(Filing.objects.filter(document=doc).values_list("recipient__code", flat=True)) == ["CSRD", "CSSFJ"]
 
 
+def test_a_change_of_files_with_reaches_the_next_publication(orgs, congresses, make_document):
+    """The explicit recipients are kept with the organisation tree between acts; changing them
+    gives the tree a new version, so the next publication files with the new ones."""
+    def recipients(doc):
+        return sorted(Filing.objects.filter(document=doc).values_list("recipient__code", flat=True))
+
+    before = recipients(make_document("published", title="春城市甲办法"))
+    orgs["city"].files_with.add(orgs["justice"])
+    assert recipients(make_document("published", title="春城市乙办法")) == ["CSSFJ"] != before
+    orgs["city"].files_with.clear()
+    assert recipients(make_document("published", title="春城市丙办法")) == before
+
+
 def test_a_filing_carries_the_materials_without_retyping(users, orgs, congresses, county_document):
     doc = county_document()
     r = api(users, "reviewer").get("/api/filings/?direction=incoming")
