@@ -171,8 +171,11 @@ def cancel_open_reminders(document, kinds: Iterable[str] | None = None) -> int:
         return cursor.rowcount
 
 
-def plan_after_submission(document, review_round) -> int:
-    cancel_open_reminders(document, kinds=(*COMMENT_KINDS, *REVIEW_KINDS))
+def plan_after_submission(document, review_round, *, first: bool = False) -> int:
+    """R5: the new round's reminders. ``first``: the document's first round, of a draft never
+    opened for comment, so there are no comment or review reminders to cancel."""
+    if not first:
+        cancel_open_reminders(document, kinds=(*COMMENT_KINDS, *REVIEW_KINDS))
     return _plan_review(document, review_round)
 
 

@@ -106,9 +106,10 @@ def _check_validity(validity_years, provisional, valid_until=None):
         raise InvalidInput(violation.message, code=violation.code)
 
 
-def _new_version(document, body, author) -> Version:
-    """A new immutable text version, pre-checked once against R1 (a warning, never a block)."""
-    number = (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+def _new_version(document, body, author, *, first: bool = False) -> Version:
+    """A new immutable text version, pre-checked once against R1 (a warning, never a block);
+    ``first`` for a document created in this act (number 1, nothing to look up)."""
+    number = 1 if first else (document.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     return Version.objects.create(document=document, number=number, body=body, sha256=content_hash(body),
                                   author=author, precheck=[f.as_dict() for f in run_precheck(body)])
 
@@ -145,7 +146,7 @@ def document_create(*, actor, title, body, issuer: Organisation, kind=Document.K
         validity_years=validity_years, provisional=provisional, created_by=actor, valid_until=valid_until,
         **_contract_fields(kind, contract),
     )
-    document.current_version = _new_version(document, _clean_body(body), actor)
+    document.current_version = _new_version(document, _clean_body(body), actor, first=True)
     row = history.entry(document=document, action="create", from_state="", to_state=document.state,
                         actor=actor, version=document.current_version)
     document.save(update_fields=["current_version", "history_position", "history_hash"])
@@ -313,7 +314,9 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
                 due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
                 comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
             )
-        planning.plan_after_submission(document, review_round)
+        first = (paused is None and review_round.round_no == 1 and document.comment_opened_on is None
+                 and document.comment_closes_on is None)
+        planning.plan_after_submission(document, review_round, first=first)
 
     resumed = f"补充材料后恢复审核，剩余{left}个工作日；" if paused else ""
     proceed(document, "submit_for_review", actor, then=open_round,

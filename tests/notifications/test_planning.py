@@ -72,6 +72,8 @@ def test_comment_period_closed_goes_to_the_drafting_departments_drafters(users, 
     freeze_today(D(2025, 9, 17))
     submit(users, doc)
     assert not plan_of(doc, kind=Kind.COMMENT_PERIOD_CLOSED)
+    # and the row itself is gone (a first round skips the cancelling only for a draft never opened for comment)
+    assert not Reminder.objects.filter(document=doc, kind=Kind.COMMENT_PERIOD_CLOSED).exists()
 
 
 def test_approval_ends_review_reminders_and_plans_registration_pending(users, orgs, freeze_today):
