@@ -405,6 +405,11 @@ OPINION_SCOPE = "opinion_letter"  # R15: the review body's letter numbers in cor
 def _issue(opinion, *, signer, document, review_round) -> Document:
     """签发: number the letter (per review body and year, gapless) and make the transition, in the
     caller's transaction: either both happen or neither."""
+    review_round.urgent_reason = opinion.urgent_reason or None  # R5: recorded with the decision
+    _decide(review_round, outcome=opinion.outcome, opinion=opinion.conclusion, findings=opinion.findings,
+            actor=opinion.drafted_by)
+    # The letter's number last: the body's counter row is held, by every approval of the body in
+    # turn, from here to the commit, so the round is decided before it is taken.
     year = today().year
     body = Jurisdiction().by_id[opinion.review_body_id]
     seq = numbering.take_next(scope=OPINION_SCOPE, owner_id=body.id, year=year)
@@ -413,9 +418,6 @@ def _issue(opinion, *, signer, document, review_round) -> Document:
     opinion.number = numbering.format_number(numbering.DEFAULT_TEMPLATE, prefix=prefix, year=year, seq=seq)
     opinion.status, opinion.signed_by, opinion.signed_at = Opinion.Status.ISSUED, signer, timezone.now()
     opinion.save()
-    review_round.urgent_reason = opinion.urgent_reason or None  # R5: recorded with the decision
-    _decide(review_round, outcome=opinion.outcome, opinion=opinion.conclusion, findings=opinion.findings,
-            actor=opinion.drafted_by)
     signed = f"（审核意见书{opinion.number}，签发人：{signer.username}）"
     if opinion.outcome == ReviewRound.Outcome.LAWFUL:
         document.approved_version_id = review_round.version_id
