@@ -49,6 +49,7 @@ class _Prepared(NamedTuple):
     start: int
     end: int
     populators: list
+    converters: dict           # the compiler's, worked out once (a hundred columns' lookups a call)
 
 
 def _pad(value):
@@ -116,7 +117,8 @@ def _prepare(build, shape, using):
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
     return _Prepared(sql_a, tuple(slots), compiler, bool(queryset.query.select_for_update),
                      [f[0].target.attname for f in select[start:end]], start, end,
-                     get_related_populators(klass_info, select, using))
+                     get_related_populators(klass_info, select, using),
+                     compiler.get_converters([s[0] for s in select[0:compiler.col_count]]))
 
 
 def _cache():
@@ -161,7 +163,7 @@ def _run(prepared: _Prepared, flat: list, using: str):
     if not rows:
         return None
     # as django.db.models.query.ModelIterable, for one row
-    row = next(iter(compiler.results_iter([rows])))
+    row = next(iter(compiler.apply_converters(rows, prepared.converters))) if prepared.converters else rows[0]
     obj = compiler.klass_info["model"].from_db(using, prepared.init_list, row[prepared.start:prepared.end])
     for populator in prepared.populators:
         populator.populate(row, obj)
