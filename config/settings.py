@@ -155,16 +155,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    # PostgreSQL binds parameters on the server, and psycopg prepares a statement a connection
-    # has run DB_PREPARE_THRESHOLD (5) times, so that PostgreSQL plans it once per connection
-    # (issue 19): planning an act's lock query took 1.7 ms, running it 0.3 ms, and the statements
-    # of an act cost 27 ms per document bound on the client, 17 ms on the server. "off" binds on
-    # the client and prepares nothing, as Django does by default: for a pooler in transaction
-    # mode (PgBouncer), where a prepared statement does not follow its session.
-    _prepare = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip().lower()
-    if _prepare != "off":
-        DATABASES["default"].setdefault("OPTIONS", {}).update(
-            server_side_binding=True, prepare_threshold=max(0, min(int(_prepare), 1000)))
+    # Statements compiled once (core.statements: each act's lock query) are also prepared, so that
+    # PostgreSQL plans them once per connection (issue 19: planning the lock query took 1.7 ms,
+    # running it 0.3 ms). Nothing else is prepared: psycopg would prepare any statement run this
+    # many times, and a prepared statement's generic plan made the two-character search 29× slower
+    # at 1,000,000 documents. "off" for a pooler in transaction mode (PgBouncer), where a prepared
+    # statement does not follow its session: then nothing is prepared (Django's default).
+    if os.environ.get("DB_PREPARED_STATEMENTS", "on").strip().lower() != "off":
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 
 # --- Read replica (issue 19, core.replica): optional; absent, everything reads the primary. ------
 # Only views that opt in (public pages and API, the feed, staff listings and searches, exports)
@@ -187,9 +185,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
                                                  conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
-    for _option in ("server_side_binding", "prepare_threshold"):  # as the primary
-        if _option in DATABASES["default"].get("OPTIONS", {}):
-            DATABASES["replica"]["OPTIONS"].setdefault(_option, DATABASES["default"]["OPTIONS"][_option])
+    if "prepare_threshold" in DATABASES["default"].get("OPTIONS", {}):  # as the primary
+        DATABASES["replica"]["OPTIONS"].setdefault("prepare_threshold", DATABASES["default"]["OPTIONS"]["prepare_threshold"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database has no replica of its own
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -18,12 +18,13 @@ every time. Lists are padded to a power of two with their last value (``IN (a, b
 
 Compiled statements are kept per thread and database alias (a compiler belongs to its
 connection). Results are never cached: every call runs its SQL. On PostgreSQL the SQL, the same
-text every time, is then prepared by psycopg and planned once per connection (settings:
-DB_PREPARE_THRESHOLD).
+text every time, is then prepared and planned once per connection (settings:
+DB_PREPARED_STATEMENTS); nothing else is.
 """
 from __future__ import annotations
 
 import threading
+from types import SimpleNamespace
 from typing import Callable, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -151,13 +152,55 @@ def first(key, build: Callable, *values, model, for_update: bool = False):
     return _run(prepared, _flatten(values), using)
 
 
+class _Preparing:
+    """A psycopg cursor that binds on the server and prepares what it runs: the statement is
+    planned once per connection (psycopg keeps the names, PostgreSQL the plans)."""
+
+    def __init__(self, cursor):
+        self._cursor = cursor
+        self._last = ("", None)
+
+    def execute(self, sql, params=None):
+        self._last = (sql, params)
+        return self._cursor.execute(sql, params, prepare=True)
+
+    @property
+    def _query(self):
+        """The statement with its values, for Django's query log (debug and tests only: it is
+        what ``last_executed_query`` reads of a client-binding cursor)."""
+        import psycopg
+
+        sql, params = self._last
+        return SimpleNamespace(query=psycopg.ClientCursor(self._cursor.connection).mogrify(sql, params).encode())
+
+    def __getattr__(self, name):
+        return getattr(self._cursor, name)
+
+    def __iter__(self):
+        return iter(self._cursor)
+
+
+def _cursor(connection):
+    """Django's cursor (health check, thread check, query log, error translation); on
+    PostgreSQL with prepared statements on (settings: DB_PREPARED_STATEMENTS), around a
+    server-binding, preparing psycopg cursor instead of the client-binding one."""
+    cursor = connection.cursor()
+    if connection.vendor != "postgresql" or getattr(connection.connection, "prepare_threshold", None) is None:
+        return cursor
+    cursor.close()
+    import psycopg
+
+    server = _Preparing(psycopg.Cursor(connection.connection))
+    return connection.make_debug_cursor(server) if connection.queries_logged else connection.make_cursor(server)
+
+
 def _run(prepared: _Prepared, flat: list, using: str):
     connection = connections[using]
     compiler = prepared.compiler
     if prepared.for_update and connection.features.has_select_for_update and connection.get_autocommit():
         raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
     params = [flat[x] if kind == "v" else x for kind, x in prepared.slots]
-    with connection.cursor() as cursor:
+    with _cursor(connection) as cursor:
         cursor.execute(prepared.sql, params)
         rows = cursor.fetchmany(1)
     if not rows:
