@@ -171,10 +171,12 @@ def cancel_open_reminders(document, kinds: Iterable[str] | None = None) -> int:
         return cursor.rowcount
 
 
-def plan_after_submission(document, review_round, *, first: bool = False) -> int:
-    """R5: the new round's reminders. ``first``: the document's first round, of a draft never
-    opened for comment, so there are no comment or review reminders to cancel."""
-    if not first:
+def plan_after_submission(document, review_round, *, resumed: bool = False) -> int:
+    """R5: the new round's reminders, replacing what an earlier round or the comment period
+    (R2/R3) left unsent. The first round of a draft never opened for comment has none of
+    those, and costs no DELETE. ``resumed``: the round was paused for materials (R5)."""
+    earlier = resumed or review_round.round_no > 1
+    if earlier or document.comment_opened_on is not None or document.comment_closes_on is not None:
         cancel_open_reminders(document, kinds=(*COMMENT_KINDS, *REVIEW_KINDS))
     return _plan_review(document, review_round)
 

@@ -314,9 +314,7 @@ def document_submit_for_review(*, actor, document_id, drafting_notes, comment_su
                 due_on=due.date, due_provisional=due.provisional, drafting_notes=document.drafting_notes,
                 comment_summary=document.comment_summary, comment_exemption_reason=document.comment_exemption_reason,
             )
-        first = (paused is None and review_round.round_no == 1 and document.comment_opened_on is None
-                 and document.comment_closes_on is None)
-        planning.plan_after_submission(document, review_round, first=first)
+        planning.plan_after_submission(document, review_round, resumed=paused is not None)
 
     resumed = f"补充材料后恢复审核，剩余{left}个工作日；" if paused else ""
     proceed(document, "submit_for_review", actor, then=open_round,
