@@ -52,7 +52,7 @@ def cleanup_rows(items) -> list[list]:
 
 
 def catalogue_rows(documents) -> list[list]:
-    return [[i, d.number or "", d.title, d.issuer.name, d.published_on.isoformat(), d.effective_from.isoformat(),
+    return [[i, d.number or "", d.title, d.issuer_name, d.published_on.isoformat(), d.effective_from.isoformat(),
              d.expires_on.isoformat() if d.expires_on else "长期"] for i, d in enumerate(documents, 1)]
 
 

@@ -184,22 +184,27 @@ class CleanupDecisionInput(serializers.Serializer):
     reason = TextField(max_length=TEXT_MAX)
 
 
-class CatalogueRowSerializer(serializers.Serializer):
-    """现行有效规范性文件目录: one row (the list is the catalogue's every row: built by hand, as
-    the declared fields would, pinned by tests/registry/test_public_serializer.py)."""
+def catalogue_results(rows) -> list[dict]:
+    """The catalogue's rows (registry.selectors.CatalogueRow) as the API answers them: what
+    CatalogueRowSerializer's declared fields give, built by hand (the list is every row). Pinned
+    by tests/registry/test_public_serializer.py."""
+    return [{"id": pk, "number": number, "title": title, "issuer": issuer_code, "issuer_name": issuer_name,
+             "published_on": published_on.isoformat(), "effective_from": effective_from.isoformat(),
+             "expires_on": expires_on.isoformat() if expires_on else None}
+            for pk, number, title, _, issuer_code, issuer_name, published_on, effective_from, expires_on in rows]
 
-    def to_representation(self, document):
-        return {"id": document.id, "number": document.number, "title": document.title,
-                "issuer": document.issuer.code, "issuer_name": document.issuer.name,
-                "published_on": document.published_on.isoformat() if document.published_on else None,
-                "effective_from": document.effective_from.isoformat() if document.effective_from else None,
-                "expires_on": document.expires_on.isoformat() if document.expires_on else None}
+
+class CatalogueRowSerializer(serializers.Serializer):
+    """现行有效规范性文件目录: one row (the schema; the API builds the rows with catalogue_results)."""
+
+    def to_representation(self, row):
+        return catalogue_results([row])[0]
 
     id = serializers.IntegerField()
     number = serializers.CharField()
     title = serializers.CharField()
-    issuer = serializers.CharField(source="issuer.code")
-    issuer_name = serializers.CharField(source="issuer.name")
+    issuer = serializers.CharField(source="issuer_code")
+    issuer_name = serializers.CharField()
     published_on = serializers.DateField()
     effective_from = serializers.DateField()
     expires_on = serializers.DateField(allow_null=True)

@@ -262,9 +262,9 @@ class PublicCatalogue(JsonErrors, APIView):
         if fmt == "docx":
             raise InvalidInput("目录可导出为 xlsx")
         as_of, issuer = registry_selectors.catalogue_query(request.query_params)
-        documents = list(registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer))
+        documents = registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer)
         if fmt == "xlsx":
             return attachment(exports.catalogue_xlsx(documents), f"现行有效规范性文件目录{as_of:%Y%m%d}.xlsx",
                               XLSX_CONTENT_TYPE, public=True)
         return Response({"as_of": as_of.isoformat(), "issuer": issuer.code if issuer else None,
-                         "count": len(documents), "results": s.CatalogueRowSerializer(documents, many=True).data})
+                         "count": len(documents), "results": s.catalogue_results(documents)})

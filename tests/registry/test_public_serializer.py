@@ -12,8 +12,9 @@ from core.api import FastJSONRenderer
 
 from core.clock import today
 from registry import selectors as registry_selectors
-from registry.api.serializers import CatalogueRowSerializer, PublicDocumentSerializer
+from registry.api.serializers import CatalogueRowSerializer, PublicDocumentSerializer, catalogue_results
 from review import selectors
+from review.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -29,13 +30,18 @@ def test_public_document_equals_the_declared_fields(make_document):
 
 
 def test_catalogue_row_equals_the_declared_fields(make_document):
+    """The hand-built rows are the declared fields' (and so is their JSON), an open-ended row (no
+    expiry) included."""
     make_document("published")
-    rows = list(registry_selectors.catalogue_in_force(as_of=today()))
-    assert rows
-    for doc in rows:
-        fast = CatalogueRowSerializer(doc).data
-        declared = serializers.Serializer.to_representation(CatalogueRowSerializer(), doc)
-        assert dict(fast) == dict(declared)
+    open_ended = make_document("published", title="春城市户外广告设置管理规定")
+    Document.objects.filter(pk=open_ended.pk).update(expires_on=None)
+    rows = registry_selectors.catalogue_in_force(as_of=today())
+    assert len(rows) == 2 and {row.expires_on is None for row in rows} == {True, False}
+    fast = catalogue_results(rows)
+    declared = [serializers.Serializer.to_representation(CatalogueRowSerializer(), row) for row in rows]
+    assert fast == declared and FastJSONRenderer().render(fast) == JSONRenderer().render(declared)
+    assert [CatalogueRowSerializer(row).data for row in rows] == fast
+    assert list(fast[0]) == list(CatalogueRowSerializer().fields)
 
 
 def test_the_fast_renderer_writes_drfs_bytes(make_document):

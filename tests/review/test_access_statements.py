@@ -134,3 +134,53 @@ def test_on_postgresql_an_acts_lock_query_is_prepared_and_nothing_else_is(world,
     # only compiled statements are prepared: a generic plan of anything else (a search's LIKE
     # pattern, say) could be far worse than the plan for its values
     assert prepared and all(sql.lstrip().upper().startswith("SELECT") for sql in prepared), prepared
+
+
+def test_rows_bind_dates_and_codes_and_answer_as_the_plain_values_list(orgs, make_document, monkeypatch):
+    """The public catalogue's query (registry.selectors.catalogue_in_force): a date and an issuer
+    bound into SQL compiled once (on PostgreSQL; SQLite adapts dates to text, so there it runs as
+    built), and every row what iterating the queryset gives, in its order, for every date and
+    issuer; an unknown issuer's code finds nothing, as a plain lookup."""
+    import datetime as dt
+
+    from accounts.models import Organisation
+    from core.clock import today
+    from django.db import connection
+    from registry import selectors as registry_selectors
+
+    for k in range(3):
+        make_document("published", title=f"春城市第{k}号办法")
+    moved = make_document("published", title="春城市教育局办法")
+    Document.objects.filter(pk=moved.pk).update(issuer=orgs["edu"])  # a department's own catalogue
+    statements.forget()
+    compiled = []
+    real = statements._compile
+    monkeypatch.setattr(statements, "_compile", lambda *a: compiled.append(1) or real(*a))
+    days = [today(), today() - dt.timedelta(days=1), dt.date(2000, 1, 1), today() + dt.timedelta(days=400)]
+    seen = 0
+    for day in days:
+        for issuer in (None, orgs["city"], orgs["edu"], orgs["county"]):
+            got = registry_selectors.catalogue_in_force(as_of=day, issuer=issuer)
+            plain = list(registry_selectors._catalogue(day, *([issuer.pk] if issuer else [])))
+            assert got == plain and all(isinstance(row, registry_selectors.CatalogueRow) for row in got)
+            seen += len(got)
+    assert seen >= 8  # today's catalogue of the city, of the department and of all
+    assert len(compiled) == 4  # two shapes (with and without an issuer), each compiled twice
+    if connection.vendor == "postgresql":
+        assert {type(v).__name__ for k, v in statements._local.cache.items() if k[0] == "catalogue_in_force"} == {"_Rows"}
+    for code in ("CSZF", "NOPE", "春城市"):
+        plain = Organisation.objects.filter(code=code).order_by("pk").first()
+        got = statements.first("organisation_by_code", registry_selectors._organisation_by_code, code, model=Organisation)
+        assert (got and got.pk) == (plain and plain.pk)
+
+
+def test_values_of_other_types_are_refused_before_any_sql():
+    for value in (True, 1.5, dt_now(), None):
+        with pytest.raises(TypeError):
+            statements.first("odd", lambda v: Document.objects.filter(pk=v), value, model=Document)
+
+
+def dt_now():
+    import datetime as dt
+
+    return dt.datetime.now()

@@ -54,3 +54,21 @@ def test_the_empty_catalogue_and_a_refused_date_show_the_empty_row(orgs):
         assert r.status_code == status
         rows = table(r.content.decode()).split("</tr>\n", 1)[1]
         assert rows.startswith(empty) and rows.endswith("</td></tr></table>") and rows.count("<tr>") == 1
+
+
+def test_the_issuer_choice_lists_publishing_issuers_escaped_with_the_chosen_one_selected(make_document, orgs):
+    """The <option>s are built in the view: every issuer with a published normative document,
+    in code order, its name escaped, the one asked for marked selected (and none for all)."""
+    make_document("published")
+    Organisation.objects.filter(pk=orgs["city"].pk).update(name='春城市人民政府 <b>"&\'')
+    code = orgs["city"].code
+
+    def options(url):
+        html = Client().get(url).content.decode()
+        return re.search(r'<select id="issuer" name="issuer">(.*?)</select>', html, flags=re.S).group(1)
+
+    chosen = (f'<option value="">全部</option><option value="{code}" selected>'
+              '春城市人民政府 &lt;b&gt;&quot;&amp;&#x27;</option>')
+    assert options(f"/public/catalogue/?issuer={code}") == chosen
+    assert options("/public/catalogue/") == chosen.replace(" selected", "")
+    assert options("/public/catalogue/?as_of=2026-13-40") == chosen.replace(" selected", "")  # the refused date's page
