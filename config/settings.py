@@ -155,14 +155,16 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=20, transaction_mode="IMMEDIATE")
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
-    # Statements compiled once (core.statements: each act's lock query) are also prepared, so that
-    # PostgreSQL plans them once per connection (issue 19: planning the lock query took 1.7 ms,
-    # running it 0.3 ms). Nothing else is prepared: psycopg would prepare any statement run this
-    # many times, and a prepared statement's generic plan made the two-character search 29× slower
+    # Prepared statements (issue 19): PostgreSQL parses and plans each statement once per
+    # connection instead of each time. core.postgresql binds every value on the server and lets
+    # psycopg prepare a write (INSERT, UPDATE, DELETE) the fifth time a connection runs it, and
+    # core.statements prepares the lock query every act compiles; a SELECT is never prepared
+    # otherwise, as a prepared statement's generic plan made the two-character search 29× slower
     # at 1,000,000 documents. "off" for a pooler in transaction mode (PgBouncer), where a prepared
-    # statement does not follow its session: then nothing is prepared (Django's default).
+    # statement does not follow its session: then nothing is prepared (Django's own backend).
     if os.environ.get("DB_PREPARED_STATEMENTS", "on").strip().lower() != "off":
-        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
+        DATABASES["default"]["ENGINE"] = "core.postgresql"
+        DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=5)
 
 # --- Read replica (issue 19, core.replica): optional; absent, everything reads the primary. ------
 # Only views that opt in (public pages and API, the feed, staff listings and searches, exports)
@@ -186,7 +188,9 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", REPLICA_CONNECT_TIMEOUT)
     if "prepare_threshold" in DATABASES["default"].get("OPTIONS", {}):  # as the primary
-        DATABASES["replica"]["OPTIONS"].setdefault("prepare_threshold", DATABASES["default"]["OPTIONS"]["prepare_threshold"])
+        DATABASES["replica"]["ENGINE"] = DATABASES["default"]["ENGINE"]
+        for option in ("server_side_binding", "prepare_threshold"):
+            DATABASES["replica"]["OPTIONS"].setdefault(option, DATABASES["default"]["OPTIONS"][option])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # the test database has no replica of its own
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
