@@ -4,8 +4,9 @@ from django.db import models
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
+from core.changes import SavesChangedFields
 from registry import rules as filing_rules
-from review.models import Document, Version
+from review.models import Document, StateFieldsFoundOnce, Version
 
 
 class RegistryEntry(models.Model):
@@ -61,7 +62,7 @@ class Evaluation(models.Model):
         verbose_name = verbose_name_plural = "实施评估"
 
 
-class Filing(ConcurrentTransitionMixin, models.Model):
+class Filing(SavesChangedFields, StateFieldsFoundOnce, ConcurrentTransitionMixin, models.Model):
     """备案 (R11) and 备案审查 (R19), one per published document and filing recipient: the issuer
     submits it, the recipient registers it (accept, or return for missing materials), reviews it
     and concludes 予以备案 or 纠正; the issuer answers a correction (amended, repealed, explained),

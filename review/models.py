@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 
 from accounts.models import Organisation
+from core.changes import SavesChangedFields
 from review import rules
 
 
@@ -45,7 +46,21 @@ REVIEWED_STATES = (State.REGISTRATION, State.PUBLISHED, State.REVIEWED, State.DE
 PUBLIC_STATES = (State.PUBLISHED, State.REPEALED, State.EXPIRED)
 
 
-class Document(ConcurrentTransitionMixin, models.Model):
+class StateFieldsFoundOnce:
+    """django-fsm's ConcurrentTransitionMixin finds a model's state fields by testing every field,
+    for every instance made and every save: a document's 48 fields, some 800 tests an act's
+    lifecycle (issue 19). Here they are found once per model; put it before the mixin."""
+
+    @property
+    def state_fields(self):
+        found = type(self).__dict__.get("_state_fields_found")
+        if found is None:
+            found = tuple(ConcurrentTransitionMixin.state_fields.fget(self))
+            type(self)._state_fields_found = found
+        return found
+
+
+class Document(SavesChangedFields, StateFieldsFoundOnce, ConcurrentTransitionMixin, models.Model):
     """行政规范性文件 (or, R13, another act that gets a legality opinion but no number)."""
 
     State = State
@@ -357,7 +372,7 @@ class Version(models.Model):
         return f"v{self.number} {self.sha256[:12]}"
 
 
-class ReviewRound(models.Model):
+class ReviewRound(SavesChangedFields, models.Model):
     """合法性审核轮次: one submission and its written opinion (R5, R6)."""
 
     class Outcome(models.TextChoices):
@@ -418,7 +433,7 @@ class ReviewRound(models.Model):
 
 
 
-class Opinion(models.Model):
+class Opinion(SavesChangedFields, models.Model):
     """审核意见书 (R6, R15): the written opinion of one review round, drafted by the handler and
     issued when a head of the review body signs it (a head's own opinion is signed on issue;
     a body without sign-off issues at once). An issued opinion has its own number,
