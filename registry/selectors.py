@@ -154,25 +154,75 @@ class CatalogueRow(NamedTuple):
         return self.id
 
 
-def catalogue_in_force(*, as_of, issuer=None) -> list[CatalogueRow]:
+# The catalogue is read a page at a time: a city's whole catalogue fits on the first page, and a
+# province's (400,000 rows at 1,000,000 documents, 105 MB of JSON) is never built in one answer.
+CATALOGUE_PAGE_ROWS = 1000
+CATALOGUE_EXPORT_ROWS = 30_000  # the most rows one .xlsx carries (an issuer's; a province asks per issuer)
+CATALOGUE_MAX_PAGE = 10_000
+
+
+class CataloguePage(NamedTuple):
+    rows: list[CatalogueRow]
+    count: int   # rows of the whole catalogue
+    number: int
+    pages: int
+
+
+def catalogue_in_force(*, as_of, issuer=None, start=0, limit=None) -> list[CatalogueRow]:
     """现行有效规范性文件目录 as of ``as_of`` (not after today): from the publication, effective,
     expiry and end dates, so a past date reads as it stood then. Rows in (issuer code,
-    publication date, id) order."""
+    publication date, id) order, ``limit`` of them (a page's) from ``start``."""
+    limit = CATALOGUE_PAGE_ROWS if limit is None else limit
     # only the columns a row shows, and the query compiled once (core.statements): the catalogue
-    # is every row, not a page, read on every request (issue 19)
+    # is read on every request of the public page (issue 19)
+    def build(day, *issuer_id):
+        return (_in_force(day, *issuer_id).order_by("issuer__code", "published_on", "id")
+                .values_list(*CATALOGUE_COLUMNS)[start:start + limit])
+
     values = (as_of,) if issuer is None else (as_of, issuer.pk)
-    return list(map(CatalogueRow._make, statements.rows("catalogue_in_force", _catalogue, *values, model=Document)))
+    return list(map(CatalogueRow._make, statements.rows(("catalogue_in_force", start, limit), build, *values,
+                                                        model=Document)))
 
 
-def _catalogue(day, issuer_id=None):
+def catalogue_page(*, as_of, issuer=None, number=1) -> CataloguePage:
+    """Page ``number`` of the catalogue (CATALOGUE_PAGE_ROWS rows), 404 past the last page. The
+    catalogue is counted only when the first page cannot hold it."""
+    rows = catalogue_in_force(as_of=as_of, issuer=issuer, start=(number - 1) * CATALOGUE_PAGE_ROWS)
+    if number == 1 and len(rows) < CATALOGUE_PAGE_ROWS:
+        count = len(rows)
+    else:
+        count = _in_force(as_of, *([issuer.pk] if issuer else [])).count()
+    pages = max(1, -(-count // CATALOGUE_PAGE_ROWS))
+    if number > pages:
+        raise NotFound(f"目录共 {pages} 页，没有第 {number} 页")
+    return CataloguePage(rows, count, number, pages)
+
+
+def catalogue_export(*, as_of, issuer=None) -> list[CatalogueRow]:
+    """The whole catalogue for a spreadsheet, up to CATALOGUE_EXPORT_ROWS rows (400 beyond: a
+    province's would take half a minute and gigabytes to write)."""
+    rows = catalogue_in_force(as_of=as_of, issuer=issuer, limit=CATALOGUE_EXPORT_ROWS + 1)
+    if len(rows) > CATALOGUE_EXPORT_ROWS:
+        raise InvalidInput(f"目录超过 {CATALOGUE_EXPORT_ROWS} 件，不能一次导出，请选择制定机关分别导出")
+    return rows
+
+
+def _in_force(day, issuer_id=None):
     qs = Document.objects.filter(in_force_on_q(day), kind=Document.Kind.NORMATIVE)
-    if issuer_id is not None:
-        qs = qs.filter(issuer_id=issuer_id)
-    return qs.order_by("issuer__code", "published_on", "id").values_list(*CATALOGUE_COLUMNS)
+    return qs if issuer_id is None else qs.filter(issuer_id=issuer_id)
 
 
 CATALOGUE_COLUMNS = ("id", "number", "title", "issuer_id", "issuer__code", "issuer__name", "published_on",
                      "effective_from", "expires_on")  # CatalogueRow's fields, read in their order
+
+
+def catalogue_page_number(params) -> int:
+    """The catalogue page asked for (``page``, default 1): a whole number from 1 to
+    CATALOGUE_MAX_PAGE (400 otherwise)."""
+    raw = (params.get("page") or "1").strip()
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 5 and 1 <= int(raw) <= CATALOGUE_MAX_PAGE):
+        raise InvalidInput(f"page 须为 1 至 {CATALOGUE_MAX_PAGE} 之间的整数")
+    return int(raw)
 
 
 def catalogue_query(params):

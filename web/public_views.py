@@ -72,21 +72,22 @@ def consultation(request, pk):
 # --- after publication (R20): the catalogue in force and clean-up results ------------------------
 @reads_from_replica
 def catalogue(request):
-    """现行有效规范性文件目录 as of a date (default today), for an issuer or all."""
+    """现行有效规范性文件目录 as of a date (default today), for an issuer or all, a page at a time."""
     issuers = registry_selectors.catalogue_issuers()
     try:
         as_of, issuer = registry_selectors.catalogue_query(request.GET)
+        page = registry_selectors.catalogue_page(as_of=as_of, issuer=issuer,
+                                                 number=registry_selectors.catalogue_page_number(request.GET))
     except DomainError as error:
-        return render(request, "web/public/catalogue.html", {"error": error.message, "documents": [],
+        return render(request, "web/public/catalogue.html", {"error": error.message,
                                                              "issuer_options": _issuer_options(issuers, None)},
                       status=error.status)
-    documents = registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer)
     # every row links to its document: the address reversed once, around the id (not a {% url %}
     # a row), and the dates as ISO text (what |date:"Y-m-d" gives, without a formatter a cell)
     marker = "2147483647"
     document_url = reverse("web:public-document", args=[marker]).split(marker)
     return render(request, "web/public/catalogue.html", {
-        "documents": documents, "rows": _catalogue_rows(documents, document_url), "as_of": as_of, "issuer": issuer,
+        "page": page, "rows": _catalogue_rows(page.rows, document_url), "as_of": as_of, "issuer": issuer,
         "issuer_options": _issuer_options(issuers, issuer), "campaigns": registry_selectors.published_cleanups()[:20]})
 
 

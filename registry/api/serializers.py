@@ -215,7 +215,9 @@ class CatalogueSerializer(serializers.Serializer):
 
     as_of = serializers.DateField()
     issuer = serializers.CharField(allow_null=True)
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="rows of the whole catalogue")
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField(help_text="pages of 1000 rows")
     results = CatalogueRowSerializer(many=True)
 
 

@@ -255,16 +255,21 @@ class PublicCatalogue(JsonErrors, APIView):
 
     @extend_schema(operation_id="public_catalogue", responses=s.CatalogueSerializer,
                    parameters=[OpenApiParameter("issuer", str), OpenApiParameter("as_of", OpenApiTypes.DATE),
-                               OpenApiParameter("format", str, enum=["json", "xlsx"])])
+                               OpenApiParameter("page", int, description="1000 rows a page (1 to 10000)"),
+                               OpenApiParameter("format", str, enum=["json", "xlsx"],
+                                                description="xlsx: the whole catalogue, up to 30,000 rows")])
     @reads_from_replica
     def get(self, request):
         fmt = _format(request)
         if fmt == "docx":
             raise InvalidInput("目录可导出为 xlsx")
         as_of, issuer = registry_selectors.catalogue_query(request.query_params)
-        documents = registry_selectors.catalogue_in_force(as_of=as_of, issuer=issuer)
-        if fmt == "xlsx":
+        if fmt == "xlsx":  # the whole catalogue, as far as one spreadsheet may carry it
+            documents = registry_selectors.catalogue_export(as_of=as_of, issuer=issuer)
             return attachment(exports.catalogue_xlsx(documents), f"现行有效规范性文件目录{as_of:%Y%m%d}.xlsx",
                               XLSX_CONTENT_TYPE, public=True)
+        page = registry_selectors.catalogue_page(as_of=as_of, issuer=issuer,
+                                                 number=registry_selectors.catalogue_page_number(request.query_params))
         return Response({"as_of": as_of.isoformat(), "issuer": issuer.code if issuer else None,
-                         "count": len(documents), "results": s.catalogue_results(documents)})
+                         "count": page.count, "page": page.number, "pages": page.pages,
+                         "results": s.catalogue_results(page.rows)})
