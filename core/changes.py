@@ -8,8 +8,8 @@ and, when ``save()`` is called without ``update_fields``, writes only the column
 differ, with the ``auto_now`` columns (``updated_at``) as a whole save would. A value that can
 change in place (a list or a dict: a JSON column) is always written. An instance that was not
 read from the database (a new one, or a copy whose key changed) is saved whole, as is a save
-with ``force_insert`` or ``update_fields`` of its own. After a save the written values are the
-remembered ones.
+with ``force_insert``, ``update_fields`` of its own or into another database. After a save the
+written values are the remembered ones.
 
 Put the mixin first among a model's bases (``class Document(SavesChangedFields,
 ConcurrentTransitionMixin, models.Model)``), so that django-fsm's concurrency check and Django's
@@ -54,7 +54,7 @@ class SavesChangedFields:
 
     def save(self, *args, **kwargs):
         if (not args and kwargs.get("update_fields") is None and not kwargs.get("force_insert")
-                and (fields := self.changed_fields()) is not None):
+                and kwargs.get("using") in (None, self._state.db) and (fields := self.changed_fields()) is not None):
             if not fields:
                 return  # nothing to write (Django skips a save with no update_fields too)
             kwargs["update_fields"] = fields
