@@ -20,6 +20,7 @@ import subprocess
 import threading
 import time
 from collections import Counter, defaultdict
+from zoneinfo import ZoneInfo
 from urllib.parse import quote
 
 def cluster_env() -> dict:
@@ -132,9 +133,13 @@ def main():
             else:
                 time.sleep(0.2)
 
+    def server_today():
+        """The cluster's date (its TIME_ZONE, Asia/Shanghai by default), not this machine's: from
+        16:00 to 24:00 UTC they differ, and a meeting dated the day before the approval is refused."""
+        return dt.datetime.now(ZoneInfo(os.environ.get("TIME_ZONE") or "Asia/Shanghai")).date().isoformat()
+
     def registrar(i):
         s = Session(PORTS[i % 2], tokens["registrar" if i % 2 else "registrar2"])
-        today = dt.date.today().isoformat()
         while time.monotonic() < stop_at:
             status, page = timed(s, "queue", "GET", "/api/documents/?state=registration")
             if status == 200 and page["results"]:
@@ -143,7 +148,7 @@ def main():
                     timed(s, "publish", "POST", f"/api/documents/{doc['id']}/publish/", {"channel": "website"})
                 else:
                     timed(s, "register", "POST", f"/api/documents/{doc['id']}/register/",
-                          {"meeting": "常务会议", "deliberated_on": today})
+                          {"meeting": "常务会议", "deliberated_on": server_today()})
             else:
                 time.sleep(0.2)
 
