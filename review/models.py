@@ -483,7 +483,9 @@ class Opinion(SavesChangedFields, models.Model):
 
     @property
     def signed_on(self):
-        return self.signed_at.date() if self.signed_at else None
+        """The day it was signed where the review body is (TIME_ZONE), as the letter and the API
+        date it: from 16:00 to 24:00 UTC the UTC date is the day before Beijing's."""
+        return timezone.localdate(self.signed_at) if self.signed_at else None
 
 
 class AdviserInvitation(models.Model):

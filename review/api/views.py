@@ -1,6 +1,7 @@
 """The documents API (DESIGN §4): thin views over review.selectors and review.services."""
 import difflib
 
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.permissions import AllowAny
@@ -300,7 +301,7 @@ class DocumentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         record, created = services.interpretation_write(actor=request.user, document_id=pk, **data.validated_data)
         body = {"title": record.title, "body": record.body, "interpreter": record.interpreter,
-                "updated_on": record.updated_at.date().isoformat()}
+                "updated_on": timezone.localdate(record.updated_at).isoformat()}
         return Response(s.InterpretationSerializer(body).data, status=201 if created else 200)
 
     @extend_schema(request=s.ReasonInput, responses=s.DocumentSerializer)
