@@ -2,6 +2,7 @@
 Proved on PostgreSQL with real connections in threads; skipped with the reason on SQLite."""
 
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from registry.models import RegistryEntry
@@ -36,7 +37,8 @@ def test_two_clerks_register_at_once_one_number(users, make_document):
     clients = [APIClient(), APIClient()]
     for c in clients:
         c.force_authenticate(users["registrar"])
-    body = {"meeting": "常务会议", "deliberated_on": doc.updated_at.date().isoformat()}
+    # the day of the approval where the government is (from 16:00 to 24:00 UTC, not the UTC date)
+    body = {"meeting": "常务会议", "deliberated_on": timezone.localdate(doc.updated_at).isoformat()}
     responses = run_at_once(*[lambda c=c: c.post(f"/api/documents/{doc.pk}/register/", body, format="json")
                               for c in clients])
     assert sorted(r.status_code for r in responses) == [200, 409]

@@ -1,6 +1,7 @@
 """R7 three times: the FSM condition, the service, and the database (even a raw UPDATE)."""
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django_fsm import can_proceed
 
 from review import rules, services
@@ -74,7 +75,7 @@ def test_a_lawful_review_cannot_be_rewritten(make_document):
 
 def test_the_fsm_condition_refuses_a_changed_text(users, make_document):
     doc = make_document("registered")
-    doc.publication_channel, doc.published_on = "website", doc.registered_at.date()
+    doc.publication_channel, doc.published_on = "website", timezone.localdate(doc.registered_at)
     assert can_proceed(doc.publish) and rules.reviewed_text_is_current(doc)
     doc.current_version = Version(document=doc, number=2, body="新", sha256=content_hash("新"), author=users["drafter"])
     assert not can_proceed(doc.publish)
