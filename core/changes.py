@@ -33,7 +33,7 @@ class SavesChangedFields:
         loaded = self.__dict__.get("_loaded")
         if loaded is None or self._state.adding or loaded[0] != self.pk:
             return None
-        pk, names, values = loaded
+        _, names, values = loaded
         current = self.__dict__
         meta = self._meta
         pk_name = meta.pk.attname

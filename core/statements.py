@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from types import SimpleNamespace
 from typing import Callable, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
@@ -130,7 +129,7 @@ def _compile(build, args, using):
 
 
 def _prepare(build, shape, using, *, values_list=False):
-    args_a, count = _sentinel_args(shape, False)
+    args_a, _ = _sentinel_args(shape, False)
     args_b, _ = _sentinel_args(shape, True)
     try:
         queryset, compiler, sql_a, params_a = _compile(build, args_a, using)
@@ -143,7 +142,6 @@ def _prepare(build, shape, using, *, values_list=False):
     for a, b in zip(_flatten(args_a), _flatten(args_b)):
         sentinels_a[a] = len(sentinels_b)
         sentinels_b.append(b)
-    assert len(sentinels_b) == count
     slots = []
     for a, b in zip(params_a, params_b):
         if a == b and a not in sentinels_a:
@@ -201,7 +199,7 @@ def first(key, build: Callable, *values, model, for_update: bool = False):
         return None
     if prepared is _PLAIN:
         return next(iter(build(*values)), None)
-    return _run(prepared, _flatten(values), using)
+    return _run(prepared, values, using)
 
 
 def rows(key, build: Callable, *values, model) -> list[tuple]:
@@ -213,10 +211,8 @@ def rows(key, build: Callable, *values, model) -> list[tuple]:
         return []
     if prepared is _PLAIN:
         return list(build(*values))
-    flat = _flatten(values)
-    params = [flat[x] if kind == "v" else x for kind, x in prepared.slots]
     with connections[using].cursor() as cursor:
-        cursor.execute(prepared.sql, params)
+        cursor.execute(prepared.sql, _params(prepared, values))
         found = cursor.fetchall()
     if prepared.converters:
         return list(map(tuple, prepared.compiler.apply_converters(found, prepared.converters)))
@@ -224,25 +220,14 @@ def rows(key, build: Callable, *values, model) -> list[tuple]:
 
 
 class _Preparing:
-    """A psycopg cursor that binds on the server and prepares what it runs: the statement is
-    planned once per connection (psycopg keeps the names, PostgreSQL the plans)."""
+    """Django's psycopg cursor, asked to prepare what it runs: the statement is planned once per
+    connection (psycopg keeps the names, PostgreSQL the plans)."""
 
     def __init__(self, cursor):
         self._cursor = cursor
-        self._last = ("", None)
 
     def execute(self, sql, params=None):
-        self._last = (sql, params)
         return self._cursor.execute(sql, params, prepare=True)
-
-    @property
-    def _query(self):
-        """The statement with its values, for Django's query log (debug and tests only: it is
-        what ``last_executed_query`` reads of a client-binding cursor)."""
-        import psycopg
-
-        sql, params = self._last
-        return SimpleNamespace(query=psycopg.ClientCursor(self._cursor.connection).mogrify(sql, params).encode())
 
     def __getattr__(self, name):
         return getattr(self._cursor, name)
@@ -253,26 +238,26 @@ class _Preparing:
 
 def _cursor(connection):
     """Django's cursor (health check, thread check, query log, error translation); on
-    PostgreSQL with prepared statements on (settings: DB_PREPARED_STATEMENTS), around a
-    server-binding, preparing psycopg cursor instead of the client-binding one."""
+    PostgreSQL binding values on the server (core.postgresql, DB_PREPARED_STATEMENTS on), the
+    psycopg cursor inside it prepares. Otherwise (off, for PgBouncer) nothing is prepared."""
     cursor = connection.cursor()
-    if connection.vendor != "postgresql" or getattr(connection.connection, "prepare_threshold", None) is None:
-        return cursor
-    cursor.close()
-    import psycopg
-
-    server = _Preparing(psycopg.Cursor(connection.connection))
-    return connection.make_debug_cursor(server) if connection.queries_logged else connection.make_cursor(server)
+    if getattr(connection.features, "uses_server_side_binding", False):
+        cursor.cursor = _Preparing(cursor.cursor)
+    return cursor
 
 
-def _run(prepared: _Prepared, flat: list, using: str):
+def _params(prepared, values) -> list:
+    flat = _flatten(values)
+    return [flat[x] if kind == "v" else x for kind, x in prepared.slots]
+
+
+def _run(prepared: _Prepared, values: tuple, using: str):
     connection = connections[using]
     compiler = prepared.compiler
     if prepared.for_update and connection.features.has_select_for_update and connection.get_autocommit():
         raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
-    params = [flat[x] if kind == "v" else x for kind, x in prepared.slots]
     with _cursor(connection) as cursor:
-        cursor.execute(prepared.sql, params)
+        cursor.execute(prepared.sql, _params(prepared, values))
         rows = cursor.fetchmany(1)
     if not rows:
         return None

@@ -149,10 +149,6 @@ class CatalogueRow(NamedTuple):
     effective_from: dt.date
     expires_on: dt.date | None
 
-    @property
-    def pk(self) -> int:
-        return self.id
-
 
 # The catalogue is read a page at a time: a city's whole catalogue fits on the first page, and a
 # province's (400,000 rows at 1,000,000 documents, 105 MB of JSON) is never built in one answer.
@@ -191,7 +187,7 @@ def catalogue_page(*, as_of, issuer=None, number=1) -> CataloguePage:
     if number == 1 and len(rows) < CATALOGUE_PAGE_ROWS:
         count = len(rows)
     else:
-        count = _in_force(as_of, *([issuer.pk] if issuer else [])).count()
+        count = _in_force(as_of, issuer.pk if issuer else None).count()
     pages = max(1, -(-count // CATALOGUE_PAGE_ROWS))
     if number > pages:
         raise NotFound(f"目录共 {pages} 页，没有第 {number} 页")

@@ -195,3 +195,33 @@ def dt_now():
     import datetime as dt
 
     return dt.datetime.now()
+
+
+def test_with_prepared_statements_off_the_lock_query_is_not_prepared(world, users):
+    """DB_PREPARED_STATEMENTS=off (PgBouncer in transaction mode, where a prepared statement does
+    not follow its session) is Django's own backend, binding on the client: the compiled lock
+    query runs there unprepared, like everything else (psycopg's connections prepare nothing
+    unless asked, but the compiled statements used to ask whatever the backend)."""
+    from django.db import connection
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: prepared statements (run with DATABASE_URL=postgres://…, CI does)")
+    settings = {**connection.settings_dict, "ENGINE": "django.db.backends.postgresql",
+                "OPTIONS": {k: v for k, v in connection.settings_dict["OPTIONS"].items()
+                            if k not in ("server_side_binding", "prepare_threshold")}}
+    off = DatabaseWrapper(settings, alias="prepared_off")
+    try:
+        with off.cursor() as cursor:
+            cursor.execute("SELECT 1")  # a connection of its own
+        cursor = statements._cursor(off)
+        assert not isinstance(cursor.cursor, statements._Preparing)
+        with cursor:
+            for _ in range(3):
+                cursor.execute("SELECT id FROM review_document WHERE id = %s", [world[0].pk])
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            assert cursor.fetchone()[0] == 0
+    finally:
+        off.close()
+    with statements._cursor(connection) as on:
+        assert isinstance(on.cursor, statements._Preparing)  # on: prepared
